@@ -1,0 +1,40 @@
+//! The `caselint` command-line tool: thin commands over the library.
+
+mod check;
+mod common;
+mod review;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// Review criminal case files against a rule pack, and write and test rule packs.
+#[derive(Parser)]
+#[command(name = "caselint", version, about, long_about = None, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    Review(review::ReviewArgs),
+    Due(review::DueArgs),
+    Check(check::CheckArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let code = match cli.command {
+        Command::Review(a) => review::run(a),
+        Command::Due(a) => review::run_due(a),
+        Command::Check(a) => check::run(a),
+    };
+    ExitCode::from(code)
+}

@@ -1,0 +1,449 @@
+//! Stage 2 output: the typed IR. Every name is resolved to a slot, a field id or a definition id.
+
+use crate::graph::{EdgeKindId, EnumId, FieldId, KindId, Schema};
+use crate::syntax::ast::{Agg, CmpOp, EdgeMod, Quant, Severity, Span, Unit};
+use jiff::civil::{Date, DateTime, Time};
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// The type of an expression.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Ty {
+    /// `true` / `false`
+    Bool,
+    /// 64-bit integer.
+    Int,
+    /// Exact decimal.
+    Decimal,
+    /// Text.
+    Text,
+    /// A calendar day.
+    Date,
+    /// A time of day.
+    Time,
+    /// A day and a time.
+    DateTime,
+    /// A span of hours, days, months or years.
+    Duration,
+    /// A value of an enum.
+    Enum(EnumId),
+    /// A list.
+    List(Box<Ty>),
+    /// A node of a kind.
+    Node(KindId),
+    /// An edge of a kind.
+    Edge(EdgeKindId),
+    /// A row of a table.
+    Row(TableId),
+    /// The empty list `[]`, or an error already reported: fits anywhere.
+    Any,
+}
+
+impl Ty {
+    /// Whether this is `int` or `decimal`.
+    pub fn is_numeric(&self) -> bool {
+        matches!(self, Ty::Int | Ty::Decimal | Ty::Any)
+    }
+}
+
+/// A variable's slot in a rule's or definition's frame.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Slot(pub u32);
+
+/// Index into [`Program::defs`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DefId(pub u32);
+
+/// Index into [`Program::tables`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TableId(pub u32);
+
+/// A constant value known when the pack is checked.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Const {
+    /// `true`
+    Bool(bool),
+    /// `42`
+    Int(i64),
+    /// `52000.50`
+    Decimal(Decimal),
+    /// `"…"` without holes
+    Text(Arc<str>),
+    /// `2024-03-01`
+    Date(Date),
+    /// `14:30`
+    Time(Time),
+    /// An enum value.
+    Enum(EnumId, u16),
+}
+
+/// Built-in functions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Builtin {
+    /// `years_between(a, b)`
+    YearsBetween,
+    /// `days_between(a, b)`
+    DaysBetween,
+    /// `datetime(d, t)`
+    DateTime,
+    /// `date_of(dt)`
+    DateOf,
+    /// `is_working_day(d)`
+    IsWorkingDay,
+    /// `next_working_day(d)`
+    NextWorkingDay,
+    /// `working_deadline(d)`
+    WorkingDeadline,
+    /// `min(a, b)`
+    Min,
+    /// `max(a, b)`
+    Max,
+    /// `abs(x)`
+    Abs,
+    /// `len(list)`
+    Len,
+    /// `label(v)`
+    Label,
+    /// `id(node)`
+    Id,
+}
+
+/// Arithmetic operators.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Arith {
+    /// `+`
+    Add,
+    /// `-`
+    Sub,
+    /// `*`
+    Mul,
+    /// `/`
+    Div,
+}
+
+/// The never-unknown tests.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Test {
+    /// `is absent`
+    Absent,
+    /// `is present`
+    Present,
+    /// `is true`
+    True,
+    /// `is false`
+    False,
+    /// `is VALUE`
+    Equals(Const),
+}
+
+/// A typed expression.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Expr {
+    /// A constant.
+    Const(Const),
+    /// A list of expressions.
+    List(Vec<Expr>),
+    /// `"… {x} …"`: text with values filled in (in the review's language).
+    Format(Vec<Piece>),
+    /// A variable.
+    Local(Slot),
+    /// A node's field; the type says how to read the stored value.
+    Field(Box<Expr>, FieldId, Ty),
+    /// An edge's field.
+    EdgeField(Box<Expr>, FieldId, Ty),
+    /// A table row's column.
+    Column(Box<Expr>, u32),
+    /// The one node of an `(exactly one)` kind.
+    Singleton(KindId),
+    /// A call of a definition.
+    Call(DefId, Vec<Expr>),
+    /// A table lookup.
+    Lookup(TableId, Vec<Expr>),
+    /// A built-in function.
+    Builtin(Builtin, Vec<Expr>),
+    /// `not e`
+    Not(Box<Expr>),
+    /// `-e`
+    Neg(Box<Expr>),
+    /// `a and b`
+    And(Box<Expr>, Box<Expr>),
+    /// `a or b`
+    Or(Box<Expr>, Box<Expr>),
+    /// Arithmetic, including date ± duration.
+    Arith(Arith, Box<Expr>, Box<Expr>),
+    /// `a op b op c`
+    Compare(Box<Expr>, Vec<(CmpOp, Expr)>),
+    /// `x in list` (negated for `not in`)
+    In(Box<Expr>, Box<Expr>, bool),
+    /// `list contains x`
+    Contains(Box<Expr>, Box<Expr>),
+    /// `list contains any list`
+    ContainsAny(Box<Expr>, Box<Expr>),
+    /// `a otherwise b`
+    Otherwise(Box<Expr>, Box<Expr>),
+    /// `e is [not] …`
+    Is(Box<Expr>, bool, Test),
+    /// `n days`
+    Duration(Box<Expr>, Unit),
+    /// `if c then a else b`
+    If(Box<Expr>, Box<Expr>, Box<Expr>),
+    /// `exists …`, `no …`, `every …`
+    Quant(Quant, Box<Query>, Option<Box<Expr>>),
+    /// `count …`, `sum … for …`, `earliest …`
+    Agg(Agg, Option<Box<Expr>>, Box<Query>),
+}
+
+/// A condition on a field of the node or edge just matched.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FieldTest {
+    /// The field.
+    pub field: FieldId,
+    /// Its type.
+    pub ty: Ty,
+    /// The comparison, or `None` for membership.
+    pub op: Option<CmpOp>,
+    /// The value compared with.
+    pub value: Expr,
+}
+
+/// One step of a compiled pattern.
+#[derive(Clone, Debug, PartialEq)]
+pub enum QStep {
+    /// Bind `slot` to every node of `kind` (through the enum index when `index` is set).
+    Scan {
+        /// Slot bound.
+        slot: Slot,
+        /// Node kind.
+        kind: KindId,
+        /// `field = value` served by the enum index.
+        index: Option<(FieldId, u16)>,
+        /// Further field tests.
+        tests: Vec<FieldTest>,
+    },
+    /// Check that the node in `slot` passes `tests` (a pattern that starts at a bound variable).
+    Check {
+        /// Slot checked.
+        slot: Slot,
+        /// Field tests.
+        tests: Vec<FieldTest>,
+    },
+    /// Follow edges of `edge` from the node in `from` to a node bound to `to`.
+    Expand {
+        /// Where the step starts.
+        from: Slot,
+        /// The edge kind.
+        edge: EdgeKindId,
+        /// `true`: follow edges leaving `from`; `false`: edges arriving at it.
+        forward: bool,
+        /// One edge, open, or a path.
+        modifier: EdgeMod,
+        /// `true` when the edge's arrow points from `from` to `to` as written in the pattern
+        /// (used by the open edge, whose "no edge" case belongs to the arrow's source).
+        arrow_from_start: bool,
+        /// The node reached.
+        to: Slot,
+        /// `true` when `to` is already bound: the step only checks the edge exists.
+        to_bound: bool,
+        /// Kind required of the node reached (None when any kind the edge allows).
+        kind: Option<KindId>,
+        /// Field tests on the node reached.
+        node_tests: Vec<FieldTest>,
+        /// Slot the edge is bound to (`-s: supports->`).
+        edge_slot: Option<Slot>,
+        /// Field tests on the edge.
+        edge_tests: Vec<FieldTest>,
+    },
+}
+
+/// A compiled pattern with its filter.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Query {
+    /// Steps, in execution order.
+    pub steps: Vec<QStep>,
+    /// `where` filter, checked once all steps have bound their slots.
+    pub filter: Option<Expr>,
+    /// The slot bound to the pattern's first node (the one `earliest`/`latest` return).
+    pub head: Slot,
+    /// The head's kind.
+    pub head_kind: KindId,
+    /// Where it is written.
+    pub span: Span,
+}
+
+/// One operation of a rule's binding sequence.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Op {
+    /// Every match of a pattern (without a filter).
+    Match(Query),
+    /// `x = expr`, skipped when absent.
+    Value(Slot, Expr),
+    /// `x in list`
+    Each(Slot, Expr),
+    /// `let x = expr` (absent allowed).
+    Let(Slot, Expr),
+    /// `where cond`
+    Where(Expr, Span),
+}
+
+/// A text in several languages, with holes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Texts {
+    /// Language tag → template, in a fixed order.
+    pub by_lang: BTreeMap<String, Vec<Piece>>,
+}
+
+/// A piece of a message template.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Piece {
+    /// Literal text.
+    Lit(String),
+    /// A value to render.
+    Hole(Expr),
+}
+
+/// A checked rule block.
+#[derive(Clone, Debug)]
+pub struct Rule {
+    /// The catalog id.
+    pub id: String,
+    /// The block name, for rules split into parts.
+    pub part: Option<String>,
+    /// Severity of a breach.
+    pub severity: Severity,
+    /// Title by language.
+    pub title: Texts,
+    /// Citation by language.
+    pub cite: Texts,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// The binding sequence.
+    pub ops: Vec<Op>,
+    /// `unless` conditions.
+    pub unless: Vec<(Expr, Span)>,
+    /// `in force from … until … on …`
+    pub in_force: Option<(Option<Date>, Option<Date>, Expr)>,
+    /// `require` condition.
+    pub require: Option<(Expr, Span)>,
+    /// `due` expression.
+    pub due: Option<Expr>,
+    /// Messages: the first whose condition holds is used.
+    pub messages: Vec<(Option<Expr>, Texts)>,
+    /// Slots of the nodes a finding lists, in binding order.
+    pub report: Vec<Slot>,
+    /// Names of the slots, for explanations.
+    pub slot_names: Vec<String>,
+    /// Frame size.
+    pub nslots: u32,
+    /// The rule's declaration.
+    pub span: Span,
+}
+
+/// A checked definition.
+#[derive(Clone, Debug)]
+pub struct Def {
+    /// Its name.
+    pub name: String,
+    /// Parameter types (empty for a constant).
+    pub params: Vec<Ty>,
+    /// `true` for `def x = …` without parentheses: cached once per case.
+    pub constant: bool,
+    /// Result type.
+    pub ty: Ty,
+    /// The body.
+    pub body: Expr,
+    /// Frame size (parameters first).
+    pub nslots: u32,
+    /// The declaration.
+    pub span: Span,
+}
+
+/// A checked lookup table.
+#[derive(Clone, Debug)]
+pub struct Table {
+    /// Its name.
+    pub name: String,
+    /// Key types.
+    pub keys: Vec<Ty>,
+    /// Column names and types.
+    pub columns: Vec<(String, Ty)>,
+    /// Whether lookups take a trailing date (some row has dates of force).
+    pub dated: bool,
+    /// The rows, in order.
+    pub rows: Vec<TableRow>,
+}
+
+/// A checked table row.
+#[derive(Clone, Debug)]
+pub struct TableRow {
+    /// Keys, or `None` for the default row.
+    pub keys: Option<Vec<Const>>,
+    /// Dates of force.
+    pub from: Option<Date>,
+    /// Dates of force.
+    pub until: Option<Date>,
+    /// Column values.
+    pub values: Vec<Const>,
+}
+
+/// The working-day calendar.
+#[derive(Clone, Debug, Default)]
+pub struct Calendar {
+    /// Days that are not working days although they are weekdays.
+    pub holidays: std::collections::BTreeSet<Date>,
+    /// Weekend days that are working days.
+    pub workdays: std::collections::BTreeSet<Date>,
+}
+
+/// Display labels of the schema's vocabulary, by language.
+#[derive(Clone, Debug, Default)]
+pub struct Labels {
+    /// `(enum, value)` → language → label.
+    pub enum_values: BTreeMap<(EnumId, u16), BTreeMap<String, String>>,
+    /// Node kind → language → label.
+    pub kinds: BTreeMap<KindId, BTreeMap<String, String>>,
+    /// Edge kind → language → label.
+    pub edges: BTreeMap<EdgeKindId, BTreeMap<String, String>>,
+    /// `(kind, field)` → language → label.
+    pub fields: BTreeMap<(KindId, FieldId), BTreeMap<String, String>>,
+}
+
+/// A checked pack: what the evaluator runs.
+#[derive(Clone, Debug)]
+pub struct Program {
+    /// The pack's name.
+    pub name: String,
+    /// The languages texts are given in.
+    pub languages: Vec<String>,
+    /// The default language.
+    pub default_lang: String,
+    /// The case vocabulary.
+    pub schema: Arc<Schema>,
+    /// Display labels.
+    pub labels: Labels,
+    /// Definitions.
+    pub defs: Vec<Def>,
+    /// Tables.
+    pub tables: Vec<Table>,
+    /// The calendar.
+    pub calendar: Calendar,
+    /// Rules, sorted by id then part.
+    pub rules: Vec<Rule>,
+}
+
+impl Program {
+    /// A definition by id.
+    pub fn def(&self, id: DefId) -> Option<&Def> {
+        self.defs.get(id.0 as usize)
+    }
+
+    /// A table by id.
+    pub fn table(&self, id: TableId) -> Option<&Table> {
+        self.tables.get(id.0 as usize)
+    }
+}
+
+/// A date-time literal helper: midnight of a day.
+pub fn midnight(d: Date) -> DateTime {
+    d.to_datetime(Time::midnight())
+}

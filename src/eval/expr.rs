@@ -1,0 +1,542 @@
+//! Stage 3, expressions: three-valued evaluation of the typed IR over one case.
+
+use super::Ctx;
+use super::value::*;
+use crate::check::ir::*;
+use crate::syntax::ast::{Agg, Quant, Unit};
+use rust_decimal::Decimal;
+use std::sync::Arc;
+
+/// What evaluation can stop on: a limit, never bad input.
+pub type R<T> = Result<T, super::EvalError>;
+
+fn truth(v: &V) -> Option<bool> {
+    v.truth()
+}
+
+fn kleene_not(v: V) -> V {
+    match v {
+        V::Bool(b) => V::Bool(!b),
+        _ => V::Absent,
+    }
+}
+
+impl Ctx<'_> {
+    /// Evaluates an expression in a frame.
+    pub(crate) fn eval(&mut self, e: &Expr, frame: &mut [V]) -> R<V> {
+        Ok(match e {
+            Expr::Const(c) => V::from_const(c),
+            Expr::List(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for x in items {
+                    out.push(self.eval(x, frame)?);
+                }
+                V::List(Arc::from(out))
+            }
+            Expr::Format(pieces) => {
+                let mut out = String::new();
+                for p in pieces {
+                    match p {
+                        Piece::Lit(s) => out.push_str(s),
+                        Piece::Hole(x) => {
+                            let v = self.eval(x, frame)?;
+                            let (prog, lang) = (self.prog, self.lang.clone());
+                            out.push_str(&render(&v, self.g, &|e, x| {
+                                super::label_in(prog, e, x, &lang)
+                            }));
+                        }
+                    }
+                }
+                V::Text(Arc::from(out.as_str()))
+            }
+            Expr::Local(s) => frame.get(s.0 as usize).cloned().unwrap_or(V::Absent),
+            Expr::Field(base, f, ty) => match self.eval(base, frame)? {
+                V::Node(n) => self
+                    .g
+                    .field(n, *f)
+                    .map_or(V::Absent, |v| V::from_stored(v, ty)),
+                _ => V::Absent,
+            },
+            Expr::EdgeField(base, f, ty) => match self.eval(base, frame)? {
+                V::Edge(x) => self
+                    .g
+                    .edge_field(x, *f)
+                    .map_or(V::Absent, |v| V::from_stored(v, ty)),
+                _ => V::Absent,
+            },
+            Expr::Column(base, i) => match self.eval(base, frame)? {
+                V::Row(t, r) => self
+                    .prog
+                    .table(t)
+                    .and_then(|t| t.rows.get(r as usize))
+                    .and_then(|row| row.values.get(*i as usize))
+                    .map_or(V::Absent, V::from_const),
+                _ => V::Absent,
+            },
+            Expr::Singleton(k) => self.g.singleton(*k).map_or(V::Absent, V::Node),
+            Expr::Call(def, args) => self.call(*def, args, frame)?,
+            Expr::Lookup(t, args) => {
+                let mut vals = Vec::with_capacity(args.len());
+                for a in args {
+                    vals.push(self.eval(a, frame)?);
+                }
+                self.lookup(*t, &vals)
+            }
+            Expr::Builtin(b, args) => {
+                let mut vals = Vec::with_capacity(args.len());
+                for a in args {
+                    vals.push(self.eval(a, frame)?);
+                }
+                self.builtin(*b, &vals)
+            }
+            Expr::Not(x) => kleene_not(self.eval(x, frame)?),
+            Expr::Neg(x) => match self.eval(x, frame)? {
+                V::Int(i) => i.checked_neg().map_or(V::Absent, V::Int),
+                V::Dec(d) => V::Dec(-d),
+                _ => V::Absent,
+            },
+            Expr::And(a, b) => {
+                let x = self.eval(a, frame)?;
+                if truth(&x) == Some(false) {
+                    return Ok(V::Bool(false));
+                }
+                let y = self.eval(b, frame)?;
+                match (truth(&x), truth(&y)) {
+                    (_, Some(false)) => V::Bool(false),
+                    (Some(true), Some(true)) => V::Bool(true),
+                    _ => V::Absent,
+                }
+            }
+            Expr::Or(a, b) => {
+                let x = self.eval(a, frame)?;
+                if truth(&x) == Some(true) {
+                    return Ok(V::Bool(true));
+                }
+                let y = self.eval(b, frame)?;
+                match (truth(&x), truth(&y)) {
+                    (_, Some(true)) => V::Bool(true),
+                    (Some(false), Some(false)) => V::Bool(false),
+                    _ => V::Absent,
+                }
+            }
+            Expr::Arith(op, a, b) => {
+                let x = self.eval(a, frame)?;
+                let y = self.eval(b, frame)?;
+                arith(*op, &x, &y)
+            }
+            Expr::Compare(first, rest) => {
+                let mut prev = self.eval(first, frame)?;
+                let mut result = V::Bool(true);
+                for (op, next) in rest {
+                    let cur = self.eval(next, frame)?;
+                    match compare(*op, &prev, &cur, self.g) {
+                        V::Bool(false) => return Ok(V::Bool(false)),
+                        V::Bool(true) => {}
+                        _ => result = V::Absent,
+                    }
+                    prev = cur;
+                }
+                result
+            }
+            Expr::In(x, list, negated) => {
+                let x = self.eval(x, frame)?;
+                let l = self.eval(list, frame)?;
+                let r = member(&x, &l, self.g);
+                if *negated { kleene_not(r) } else { r }
+            }
+            Expr::Contains(list, x) => {
+                let l = self.eval(list, frame)?;
+                let x = self.eval(x, frame)?;
+                member(&x, &l, self.g)
+            }
+            Expr::ContainsAny(list, xs) => {
+                let l = self.eval(list, frame)?;
+                let xs = self.eval(xs, frame)?;
+                match (&l, &xs) {
+                    (V::List(_), V::List(items)) => {
+                        let mut out = V::Bool(false);
+                        for x in items.iter() {
+                            match member(x, &l, self.g) {
+                                V::Bool(true) => return Ok(V::Bool(true)),
+                                V::Bool(false) => {}
+                                _ => out = V::Absent,
+                            }
+                        }
+                        out
+                    }
+                    _ => V::Absent,
+                }
+            }
+            Expr::Otherwise(a, b) => match self.eval(a, frame)? {
+                V::Absent => self.eval(b, frame)?,
+                v => v,
+            },
+            Expr::Is(x, negated, test) => {
+                let v = self.eval(x, frame)?;
+                let r = match test {
+                    Test::Absent => !v.is_present(),
+                    Test::Present => v.is_present(),
+                    Test::True => v == V::Bool(true),
+                    Test::False => v == V::Bool(false),
+                    Test::Equals(c) => {
+                        matches!((&v, c), (V::Enum(_, a), Const::Enum(_, b)) if a == b)
+                    }
+                };
+                V::Bool(r != *negated)
+            }
+            Expr::Duration(x, unit) => match self.eval(x, frame)? {
+                V::Int(n) => V::Dur(*unit, n),
+                _ => V::Absent,
+            },
+            Expr::If(c, a, b) => match truth(&self.eval(c, frame)?) {
+                Some(true) => self.eval(a, frame)?,
+                Some(false) => self.eval(b, frame)?,
+                None => V::Absent,
+            },
+            Expr::Quant(q, query, body) => self.quant(*q, query, body.as_deref(), frame)?,
+            Expr::Agg(agg, value, query) => self.agg(*agg, value.as_deref(), query, frame)?,
+        })
+    }
+
+    fn call(&mut self, id: DefId, args: &[Expr], frame: &mut [V]) -> R<V> {
+        let prog = self.prog;
+        let Some(def) = prog.def(id) else {
+            return Ok(V::Absent);
+        };
+        if def.constant
+            && let Some(Some(v)) = self.consts.get(id.0 as usize)
+        {
+            return Ok(v.clone());
+        }
+        let mut inner = vec![V::Absent; def.nslots as usize];
+        for (slot, a) in inner.iter_mut().zip(args) {
+            *slot = self.eval(a, frame)?;
+        }
+        let v = self.eval(&def.body, &mut inner)?;
+        if def.constant
+            && let Some(c) = self.consts.get_mut(id.0 as usize)
+        {
+            *c = Some(v.clone());
+        }
+        Ok(v)
+    }
+
+    fn lookup(&self, t: TableId, args: &[V]) -> V {
+        let Some(table) = self.prog.table(t) else {
+            return V::Absent;
+        };
+        let nkeys = table.keys.len();
+        let on = if table.dated {
+            match args.get(nkeys) {
+                Some(V::Date(d)) => Some(*d),
+                _ => None,
+            }
+        } else {
+            None
+        };
+        let in_force = |row: &TableRow| match (row.from, row.until) {
+            (None, None) => true,
+            (from, until) => {
+                on.is_some_and(|d| from.is_none_or(|f| f <= d) && until.is_none_or(|u| d <= u))
+            }
+        };
+        let keys_match = |keys: &[Const]| {
+            keys.iter()
+                .zip(args)
+                .all(|(k, a)| equal(&V::from_const(k), a, self.g) == Some(true))
+        };
+        let hit = table
+            .rows
+            .iter()
+            .position(|r| r.keys.as_deref().is_some_and(keys_match) && in_force(r))
+            .or_else(|| {
+                table
+                    .rows
+                    .iter()
+                    .position(|r| r.keys.is_none() && in_force(r))
+            });
+        hit.map_or(V::Absent, |i| V::Row(t, i as u32))
+    }
+
+    fn builtin(&self, b: Builtin, args: &[V]) -> V {
+        let a0 = args.first().unwrap_or(&V::Absent);
+        let a1 = args.get(1).unwrap_or(&V::Absent);
+        match (b, a0, a1) {
+            (Builtin::YearsBetween, V::Date(x), V::Date(y)) => V::Int(years_between(*x, *y)),
+            (Builtin::DaysBetween, V::Date(x), V::Date(y)) => {
+                days_between(*x, *y).map_or(V::Absent, V::Int)
+            }
+            (Builtin::DateTime, V::Date(d), V::Time(t)) => V::DateTime(d.to_datetime(*t)),
+            (Builtin::DateOf, V::DateTime(dt), _) => V::Date(dt.date()),
+            (Builtin::IsWorkingDay, V::Date(d), _) => {
+                V::Bool(is_working_day(&self.prog.calendar, *d))
+            }
+            (Builtin::NextWorkingDay, V::Date(d), _) => {
+                next_working_day(&self.prog.calendar, *d).map_or(V::Absent, V::Date)
+            }
+            (Builtin::WorkingDeadline, V::Date(d), _) => {
+                if is_working_day(&self.prog.calendar, *d) {
+                    V::Date(*d)
+                } else {
+                    next_working_day(&self.prog.calendar, *d).map_or(V::Absent, V::Date)
+                }
+            }
+            (Builtin::Min | Builtin::Max, x, y) => match order(x, y, self.g) {
+                Some(o) => {
+                    let first = (b == Builtin::Min) == (o != std::cmp::Ordering::Greater);
+                    let pick = if first { x } else { y };
+                    match (pick, x, y) {
+                        (V::Int(i), V::Dec(_), _) | (V::Int(i), _, V::Dec(_)) => {
+                            V::Dec(Decimal::from(*i))
+                        }
+                        _ => pick.clone(),
+                    }
+                }
+                None => V::Absent,
+            },
+            (Builtin::Abs, V::Int(i), _) => i.checked_abs().map_or(V::Absent, V::Int),
+            (Builtin::Abs, V::Dec(d), _) => V::Dec(d.abs()),
+            (Builtin::Len, V::List(l), _) => V::Int(l.len() as i64),
+            (Builtin::Label, V::Enum(e, v), _) => V::Text(Arc::from(self.label(*e, *v).as_str())),
+            (Builtin::Id, V::Node(n), _) => V::Text(Arc::from(self.g.node_id(*n))),
+            _ => V::Absent,
+        }
+    }
+
+    fn quant(&mut self, q: Quant, query: &Query, body: Option<&Expr>, frame: &mut [V]) -> R<V> {
+        // Kleene: exists is true on a true filter, false when every filter is false.
+        let mut unknown = false;
+        let mut found = false;
+        self.each_match(query, 0, frame, &mut |cx, frame| {
+            let f = match &query.filter {
+                Some(f) => cx.eval(f, frame)?,
+                None => V::Bool(true),
+            };
+            match q {
+                Quant::Exists | Quant::No => match f {
+                    V::Bool(true) => {
+                        found = true;
+                        return Ok(false);
+                    }
+                    V::Bool(false) => {}
+                    _ => unknown = true,
+                },
+                Quant::Every => {
+                    if f != V::Bool(true) {
+                        return Ok(true);
+                    }
+                    let b = match body {
+                        Some(b) => cx.eval(b, frame)?,
+                        None => V::Bool(true),
+                    };
+                    match b {
+                        V::Bool(false) => {
+                            found = true;
+                            return Ok(false);
+                        }
+                        V::Bool(true) => {}
+                        _ => unknown = true,
+                    }
+                }
+            }
+            Ok(true)
+        })?;
+        let exists = if found {
+            V::Bool(true)
+        } else if unknown {
+            V::Absent
+        } else {
+            V::Bool(false)
+        };
+        Ok(match q {
+            Quant::Exists => exists,
+            Quant::No => kleene_not(exists),
+            // `found` here means a counterexample was found.
+            Quant::Every => kleene_not(exists),
+        })
+    }
+
+    fn agg(&mut self, agg: Agg, value: Option<&Expr>, query: &Query, frame: &mut [V]) -> R<V> {
+        let mut acc: Option<V> = None;
+        let mut count: i64 = 0;
+        let mut best: Option<(
+            jiff::civil::Date,
+            Option<jiff::civil::Time>,
+            crate::graph::NodeIx,
+        )> = None;
+        let (date_f, time_f) = self.date_fields(query.head_kind);
+        let head = query.head;
+        self.each_match(query, 0, frame, &mut |cx, frame| {
+            if let Some(f) = &query.filter
+                && cx.eval(f, frame)? != V::Bool(true)
+            {
+                return Ok(true);
+            }
+            match agg {
+                Agg::Count => count += 1,
+                Agg::Earliest | Agg::Latest => {
+                    if let Some(V::Node(n)) = frame.get(head.0 as usize) {
+                        let n = *n;
+                        let date = date_f
+                            .and_then(|f| cx.g.field(n, f))
+                            .and_then(|v| v.as_date());
+                        let time = time_f
+                            .and_then(|f| cx.g.field(n, f))
+                            .and_then(|v| v.as_time());
+                        if let Some(d) = date {
+                            let key = (d, time, n);
+                            let better = match &best {
+                                None => true,
+                                Some(b) => {
+                                    let o = cmp_key(&key, b, cx.g);
+                                    if agg == Agg::Earliest {
+                                        o.is_lt()
+                                    } else {
+                                        o.is_gt()
+                                    }
+                                }
+                            };
+                            if better {
+                                best = Some(key);
+                            }
+                        }
+                    }
+                }
+                Agg::Sum | Agg::Min | Agg::Max => {
+                    let v = match value {
+                        Some(v) => cx.eval(v, frame)?,
+                        None => V::Absent,
+                    };
+                    if v.is_present() {
+                        acc = Some(match (acc.take(), agg) {
+                            (None, _) => v,
+                            (Some(a), Agg::Sum) => arith(Arith::Add, &a, &v),
+                            (Some(a), _) => {
+                                let o = order(&v, &a, cx.g);
+                                let take = match (o, agg) {
+                                    (Some(o), Agg::Min) => o.is_lt(),
+                                    (Some(o), _) => o.is_gt(),
+                                    (None, _) => false,
+                                };
+                                if take { v } else { a }
+                            }
+                        });
+                    }
+                }
+            }
+            Ok(true)
+        })?;
+        Ok(match agg {
+            Agg::Count => V::Int(count),
+            Agg::Earliest | Agg::Latest => best.map_or(V::Absent, |(_, _, n)| V::Node(n)),
+            Agg::Sum => acc.unwrap_or(V::Int(0)),
+            Agg::Min | Agg::Max => acc.unwrap_or(V::Absent),
+        })
+    }
+}
+
+/// Date, then time (a known time before an unknown one), then node id.
+fn cmp_key(
+    a: &(
+        jiff::civil::Date,
+        Option<jiff::civil::Time>,
+        crate::graph::NodeIx,
+    ),
+    b: &(
+        jiff::civil::Date,
+        Option<jiff::civil::Time>,
+        crate::graph::NodeIx,
+    ),
+    g: &crate::graph::CaseGraph,
+) -> std::cmp::Ordering {
+    a.0.cmp(&b.0)
+        .then_with(|| match (a.1, b.1) {
+            (Some(x), Some(y)) => x.cmp(&y),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        })
+        .then_with(|| g.node_id(a.2).cmp(g.node_id(b.2)))
+}
+
+/// `x in list` under three-valued logic.
+fn member(x: &V, list: &V, g: &crate::graph::CaseGraph) -> V {
+    let V::List(items) = list else {
+        return V::Absent;
+    };
+    if !x.is_present() {
+        return V::Absent;
+    }
+    if items.iter().any(|i| equal(x, i, g) == Some(true)) {
+        V::Bool(true)
+    } else {
+        V::Bool(false)
+    }
+}
+
+/// Arithmetic; overflow and division by zero give unknown.
+pub(crate) fn arith(op: Arith, a: &V, b: &V) -> V {
+    let dec = |v: &V| match v {
+        V::Int(i) => Some(Decimal::from(*i)),
+        V::Dec(d) => Some(*d),
+        _ => None,
+    };
+    match (a, b) {
+        (V::Int(x), V::Int(y)) => match op {
+            Arith::Add => x.checked_add(*y).map_or(V::Absent, V::Int),
+            Arith::Sub => x.checked_sub(*y).map_or(V::Absent, V::Int),
+            Arith::Mul => x.checked_mul(*y).map_or(V::Absent, V::Int),
+            Arith::Div => Decimal::from(*x)
+                .checked_div(Decimal::from(*y))
+                .map_or(V::Absent, V::Dec),
+        },
+        (V::Date(d), V::Dur(u, n)) => {
+            let n = if op == Arith::Sub {
+                n.checked_neg()
+            } else {
+                Some(*n)
+            };
+            match (op, n) {
+                (Arith::Add | Arith::Sub, Some(n)) => {
+                    add_to_date(*d, *u, n).map_or(V::Absent, V::Date)
+                }
+                _ => V::Absent,
+            }
+        }
+        (V::DateTime(d), V::Dur(u, n)) => {
+            let n = if op == Arith::Sub {
+                n.checked_neg()
+            } else {
+                Some(*n)
+            };
+            match (op, n) {
+                (Arith::Add | Arith::Sub, Some(n)) => {
+                    add_to_datetime(*d, *u, n).map_or(V::Absent, V::DateTime)
+                }
+                _ => V::Absent,
+            }
+        }
+        _ => match (dec(a), dec(b)) {
+            (Some(x), Some(y)) => {
+                let r = match op {
+                    Arith::Add => x.checked_add(y),
+                    Arith::Sub => x.checked_sub(y),
+                    Arith::Mul => x.checked_mul(y),
+                    Arith::Div => x.checked_div(y),
+                };
+                r.map_or(V::Absent, V::Dec)
+            }
+            _ => V::Absent,
+        },
+    }
+}
+
+#[allow(dead_code)]
+fn unit_name(u: Unit) -> &'static str {
+    match u {
+        Unit::Hours => "hours",
+        Unit::Days => "days",
+        Unit::Months => "months",
+        Unit::Years => "years",
+    }
+}

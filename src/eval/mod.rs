@@ -1,0 +1,411 @@
+//! Stage 3: IR × CaseGraph → findings. Reads the graph, never changes it.
+//!
+//! Each rule's binding sequence runs as nested loops over the case's
+//! indexes; constant definitions are computed once per case and shared by
+//! every rule. A step budget and a cap on findings per rule bound the work.
+
+pub mod explain;
+mod expr;
+mod query;
+pub mod value;
+
+use crate::check::ir::*;
+use crate::graph::{CaseGraph, EdgeKindId, EnumId, FieldId, KindId, NodeIx};
+use crate::report::{Finding, LocalText, Report};
+use crate::syntax::ast::Severity;
+use jiff::civil::Date;
+use std::collections::HashMap;
+use std::sync::Arc;
+use value::V;
+
+/// Options of one review.
+#[derive(Clone, Debug)]
+pub struct ReviewOptions {
+    /// Review as of this day: unmet requirements not yet due are pending (severity info).
+    /// `None`: the file is complete and every deadline has passed.
+    pub as_of: Option<Date>,
+    /// Language of titles, messages and citations: one of the pack's, or `None` for its default.
+    pub lang: Lang,
+    /// Evaluation steps allowed for the whole review.
+    pub step_budget: u64,
+    /// Findings allowed per rule.
+    pub max_findings_per_rule: usize,
+}
+
+/// Which language texts are rendered in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Lang {
+    /// The pack's default language.
+    Default,
+    /// One language.
+    One(String),
+    /// Every language the pack declares.
+    All,
+}
+
+impl Default for ReviewOptions {
+    fn default() -> Self {
+        ReviewOptions {
+            as_of: None,
+            lang: Lang::Default,
+            step_budget: 50_000_000,
+            max_findings_per_rule: 10_000,
+        }
+    }
+}
+
+/// Why a review stopped without a report.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum EvalError {
+    /// The review took more evaluation steps than its budget allows.
+    #[error("rule `{rule}` exceeded the review's step budget of {budget} steps")]
+    StepBudget {
+        /// The rule being evaluated.
+        rule: String,
+        /// The budget.
+        budget: u64,
+    },
+    /// A rule raised more findings than allowed.
+    #[error("rule `{rule}` raised more than {cap} findings")]
+    TooManyFindings {
+        /// The rule.
+        rule: String,
+        /// The cap.
+        cap: usize,
+    },
+    /// The case was loaded against another schema than the pack's.
+    #[error("the case was loaded against a different schema than the pack's")]
+    SchemaMismatch,
+}
+
+/// Per-review evaluation state.
+pub(crate) struct Ctx<'c> {
+    pub(crate) prog: &'c Program,
+    pub(crate) g: &'c CaseGraph,
+    pub(crate) consts: Vec<Option<V>>,
+    pub(crate) edgeless: HashMap<(KindId, EdgeKindId), Arc<[NodeIx]>>,
+    date_fields: Vec<(Option<FieldId>, Option<FieldId>)>,
+    steps: u64,
+    budget: u64,
+    rule: String,
+    pub(crate) lang: String,
+}
+
+impl<'c> Ctx<'c> {
+    pub(crate) fn new(prog: &'c Program, g: &'c CaseGraph, budget: u64, lang: &str) -> Self {
+        let schema = &prog.schema;
+        let date_fields = schema
+            .node_kinds()
+            .map(|(k, _)| (schema.field(k, "date"), schema.field(k, "time")))
+            .collect();
+        Ctx {
+            prog,
+            g,
+            consts: vec![None; prog.defs.len()],
+            edgeless: HashMap::new(),
+            date_fields,
+            steps: 0,
+            budget,
+            rule: String::new(),
+            lang: lang.to_string(),
+        }
+    }
+
+    pub(crate) fn tick(&mut self) -> Result<(), EvalError> {
+        self.steps += 1;
+        if self.steps > self.budget {
+            return Err(EvalError::StepBudget {
+                rule: self.rule.clone(),
+                budget: self.budget,
+            });
+        }
+        Ok(())
+    }
+
+    pub(crate) fn date_fields(&self, k: KindId) -> (Option<FieldId>, Option<FieldId>) {
+        self.date_fields
+            .get(k.0 as usize)
+            .copied()
+            .unwrap_or((None, None))
+    }
+
+    /// An enum value's label in the current language (its name when it has none).
+    pub(crate) fn label(&self, e: EnumId, v: u16) -> String {
+        label_in(self.prog, e, v, &self.lang)
+    }
+
+    /// Runs a rule's bindings, calling `k` once per binding that passes every `where`.
+    pub(crate) fn bindings(
+        &mut self,
+        rule: &Rule,
+        i: usize,
+        frame: &mut [V],
+        k: &mut dyn FnMut(&mut Ctx<'c>, &mut [V]) -> Result<bool, EvalError>,
+    ) -> Result<bool, EvalError> {
+        let Some(op) = rule.ops.get(i) else {
+            return k(self, frame);
+        };
+        match op {
+            Op::Match(q) => self.each_match(q, 0, frame, &mut |cx, frame| {
+                cx.bindings(rule, i + 1, frame, k)
+            }),
+            Op::Value(slot, e) => {
+                let v = self.eval(e, frame)?;
+                if !v.is_present() {
+                    return Ok(true);
+                }
+                set(frame, *slot, v);
+                let r = self.bindings(rule, i + 1, frame, k);
+                set(frame, *slot, V::Absent);
+                r
+            }
+            Op::Each(slot, e) => {
+                let V::List(items) = self.eval(e, frame)? else {
+                    return Ok(true);
+                };
+                for x in items.iter() {
+                    self.tick()?;
+                    set(frame, *slot, x.clone());
+                    if !self.bindings(rule, i + 1, frame, k)? {
+                        return Ok(false);
+                    }
+                }
+                set(frame, *slot, V::Absent);
+                Ok(true)
+            }
+            Op::Let(slot, e) => {
+                let v = self.eval(e, frame)?;
+                set(frame, *slot, v);
+                let r = self.bindings(rule, i + 1, frame, k);
+                set(frame, *slot, V::Absent);
+                r
+            }
+            Op::Where(e, _) => {
+                if self.eval(e, frame)? == V::Bool(true) {
+                    self.bindings(rule, i + 1, frame, k)
+                } else {
+                    Ok(true)
+                }
+            }
+        }
+    }
+
+    /// What a complete binding yields: nothing, a breach, or a pending obligation.
+    pub(crate) fn outcome(
+        &mut self,
+        rule: &Rule,
+        frame: &mut [V],
+        as_of: Option<Date>,
+    ) -> Result<Outcome, EvalError> {
+        if let Some((from, until, on)) = &rule.in_force {
+            let V::Date(d) = self.eval(on, frame)? else {
+                return Ok(Outcome::NotInForce);
+            };
+            if from.is_some_and(|f| d < f) || until.is_some_and(|u| d > u) {
+                return Ok(Outcome::NotInForce);
+            }
+        }
+        for (u, _) in &rule.unless {
+            if self.eval(u, frame)? == V::Bool(true) {
+                return Ok(Outcome::Excused);
+            }
+        }
+        if let Some((req, _)) = &rule.require {
+            match self.eval(req, frame)? {
+                V::Bool(false) => {}
+                V::Bool(true) => return Ok(Outcome::Met),
+                _ => return Ok(Outcome::Unknown),
+            }
+        }
+        if let (Some(as_of), Some(due)) = (as_of, &rule.due) {
+            match self.eval(due, frame)? {
+                V::Date(d) if as_of <= d => return Ok(Outcome::Pending(V::Date(d))),
+                V::DateTime(dt) if as_of <= dt.date() => {
+                    return Ok(Outcome::Pending(V::DateTime(dt)));
+                }
+                _ => {}
+            }
+        }
+        Ok(Outcome::Breach)
+    }
+
+    /// Renders a rule's texts for a binding.
+    fn texts(&mut self, t: &Texts, frame: &mut [V], lang: &Lang) -> Result<LocalText, EvalError> {
+        match lang {
+            Lang::All => {
+                let mut out = std::collections::BTreeMap::new();
+                for l in &self.prog.languages {
+                    out.insert(l.clone(), self.text_in(t, frame, l)?);
+                }
+                Ok(LocalText::All(out))
+            }
+            Lang::One(l) => Ok(LocalText::One(self.text_in(t, frame, l)?)),
+            Lang::Default => {
+                let l = self.prog.default_lang.clone();
+                Ok(LocalText::One(self.text_in(t, frame, &l)?))
+            }
+        }
+    }
+
+    fn text_in(&mut self, t: &Texts, frame: &mut [V], lang: &str) -> Result<String, EvalError> {
+        let saved = std::mem::replace(&mut self.lang, lang.to_string());
+        let pieces = t
+            .by_lang
+            .get(lang)
+            .or_else(|| t.by_lang.get(&self.prog.default_lang))
+            .or_else(|| t.by_lang.values().next());
+        let mut out = String::new();
+        for p in pieces.map(Vec::as_slice).unwrap_or_default() {
+            match p {
+                Piece::Lit(s) => out.push_str(s),
+                Piece::Hole(e) => {
+                    let v = self.eval(e, frame)?;
+                    let prog = self.prog;
+                    let lang_now = self.lang.clone();
+                    out.push_str(&value::render(&v, self.g, &|e, x| {
+                        label_in(prog, e, x, &lang_now)
+                    }));
+                }
+            }
+        }
+        self.lang = saved;
+        Ok(out)
+    }
+}
+
+/// The label of an enum value in a language, else its name.
+pub(crate) fn label_in(prog: &Program, e: EnumId, v: u16, lang: &str) -> String {
+    prog.labels
+        .enum_values
+        .get(&(e, v))
+        .and_then(|m| m.get(lang))
+        .cloned()
+        .or_else(|| prog.schema.enum_value_name(e, v).map(str::to_string))
+        .unwrap_or_else(|| v.to_string())
+}
+
+/// How one binding of a rule came out.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Outcome {
+    /// The rule's dates of force exclude it.
+    NotInForce,
+    /// An `unless` holds.
+    Excused,
+    /// The requirement holds.
+    Met,
+    /// The requirement could not be decided (a needed value is absent).
+    Unknown,
+    /// Not met, and not yet due: due at this date or date-time.
+    Pending(V),
+    /// Not met.
+    Breach,
+}
+
+fn set(frame: &mut [V], slot: Slot, v: V) {
+    if let Some(x) = frame.get_mut(slot.0 as usize) {
+        *x = v;
+    }
+}
+
+/// Reviews a case: every rule, every binding; findings sorted as the report format requires.
+pub(crate) fn review(
+    prog: &Program,
+    g: &CaseGraph,
+    opts: &ReviewOptions,
+) -> Result<Report, EvalError> {
+    if g.schema() != &*prog.schema {
+        return Err(EvalError::SchemaMismatch);
+    }
+    let lang = match &opts.lang {
+        Lang::One(l) => l.clone(),
+        _ => prog.default_lang.clone(),
+    };
+    let mut cx = Ctx::new(prog, g, opts.step_budget, &lang);
+    let mut findings: Vec<Finding> = vec![];
+    for rule in &prog.rules {
+        cx.rule = rule.id.clone();
+        let mut frame = vec![V::Absent; rule.nslots as usize];
+        let mut raised = 0usize;
+        let cap = opts.max_findings_per_rule;
+        let mut err: Option<EvalError> = None;
+        cx.bindings(rule, 0, &mut frame, &mut |cx, frame| {
+            let outcome = cx.outcome(rule, frame, opts.as_of)?;
+            let due = match outcome {
+                Outcome::Breach => None,
+                Outcome::Pending(d) => Some(d),
+                _ => return Ok(true),
+            };
+            raised += 1;
+            if raised > cap {
+                err = Some(EvalError::TooManyFindings {
+                    rule: rule.id.clone(),
+                    cap,
+                });
+                return Ok(false);
+            }
+            findings.push(cx.finding(rule, frame, due, &opts.lang)?);
+            Ok(true)
+        })?;
+        if let Some(e) = err {
+            return Err(e);
+        }
+    }
+    findings.sort_by(|a, b| {
+        (&a.rule, &a.nodes, a.message.sort_key()).cmp(&(&b.rule, &b.nodes, b.message.sort_key()))
+    });
+    findings.dedup_by(|a, b| a.rule == b.rule && a.nodes == b.nodes && a.message == b.message);
+    Ok(Report {
+        case: g.case_id().to_string(),
+        findings,
+    })
+}
+
+impl Ctx<'_> {
+    pub(crate) fn finding(
+        &mut self,
+        rule: &Rule,
+        frame: &mut [V],
+        due: Option<V>,
+        lang: &Lang,
+    ) -> Result<Finding, EvalError> {
+        let mut message = None;
+        for (cond, texts) in &rule.messages {
+            let applies = match cond {
+                None => true,
+                Some(c) => self.eval(c, frame)? == V::Bool(true),
+            };
+            if applies {
+                message = Some(texts);
+                break;
+            }
+        }
+        let message = match message.or_else(|| rule.messages.last().map(|(_, t)| t)) {
+            Some(t) => self.texts(t, frame, lang)?,
+            None => LocalText::One(String::new()),
+        };
+        let nodes = rule
+            .report
+            .iter()
+            .filter_map(|s| match frame.get(s.0 as usize) {
+                Some(V::Node(n)) => Some(self.g.node_id(*n).to_string()),
+                _ => None,
+            })
+            .collect();
+        let severity = if due.is_some() {
+            Severity::Info
+        } else {
+            rule.severity
+        };
+        let due = due.map(|d| value::render(&d, self.g, &|_, x| x.to_string()));
+        Ok(Finding {
+            rule: rule.id.clone(),
+            severity,
+            title: self.texts(&rule.title, frame, lang)?,
+            message,
+            citation: self.texts(&rule.cite, frame, lang)?,
+            nodes,
+            due,
+            source: None,
+        })
+    }
+}

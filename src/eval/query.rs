@@ -1,0 +1,287 @@
+//! Stage 3, patterns: runs a [`Query`] plan over the case's kind and edge indexes.
+
+use super::Ctx;
+use super::expr::R;
+use super::value::*;
+use crate::check::ir::*;
+use crate::graph::{EdgeIx, EdgeKindId, KindId, NodeIx};
+use crate::syntax::ast::EdgeMod;
+
+/// Called for every match with the frame bound; returns `false` to stop.
+pub(crate) type Visit<'v, 'c> = dyn FnMut(&mut Ctx<'c>, &mut [V]) -> R<bool> + 'v;
+
+impl<'c> Ctx<'c> {
+    /// Runs `q.steps[step..]`, calling `k` for every complete match (the filter is the caller's).
+    /// Returns `false` when `k` asked to stop.
+    pub(crate) fn each_match(
+        &mut self,
+        q: &Query,
+        step: usize,
+        frame: &mut [V],
+        k: &mut Visit<'_, 'c>,
+    ) -> R<bool> {
+        let Some(s) = q.steps.get(step) else {
+            return k(self, frame);
+        };
+        match s {
+            QStep::Scan {
+                slot,
+                kind,
+                index,
+                tests,
+            } => {
+                let g = self.g;
+                let nodes: &[NodeIx] = match index {
+                    Some((f, v)) => g.nodes_with_enum(*kind, *f, *v),
+                    None => g.nodes_of_kind(*kind),
+                };
+                for &n in nodes {
+                    self.tick()?;
+                    if !self.node_passes(n, tests, frame)? {
+                        continue;
+                    }
+                    set(frame, *slot, V::Node(n));
+                    if !self.each_match(q, step + 1, frame, k)? {
+                        return Ok(false);
+                    }
+                }
+                set(frame, *slot, V::Absent);
+                Ok(true)
+            }
+            QStep::Check { slot, tests } => {
+                let Some(V::Node(n)) = frame.get(slot.0 as usize).cloned() else {
+                    return Ok(true);
+                };
+                if self.node_passes(n, tests, frame)? {
+                    self.each_match(q, step + 1, frame, k)
+                } else {
+                    Ok(true)
+                }
+            }
+            QStep::Expand {
+                from,
+                edge,
+                forward,
+                modifier,
+                to,
+                to_bound,
+                kind,
+                node_tests,
+                edge_slot,
+                edge_tests,
+                ..
+            } => {
+                let Some(V::Node(start)) = frame.get(from.0 as usize).cloned() else {
+                    return Ok(true);
+                };
+                let target_kind = *kind;
+                let mut visit = |cx: &mut Ctx<'c>,
+                                 frame: &mut [V],
+                                 other: NodeIx,
+                                 via: Option<EdgeIx>|
+                 -> R<bool> {
+                    cx.tick()?;
+                    if target_kind.is_some_and(|kd| cx.g.node_kind(other) != kd) {
+                        return Ok(true);
+                    }
+                    if let Some(e) = via
+                        && !cx.edge_passes(e, edge_tests, frame)?
+                    {
+                        return Ok(true);
+                    }
+                    if via.is_none() && !edge_tests.is_empty() {
+                        // The open edge's "no edge" case has no fields to test.
+                        return Ok(true);
+                    }
+                    if *to_bound {
+                        if frame.get(to.0 as usize) != Some(&V::Node(other)) {
+                            return Ok(true);
+                        }
+                    } else {
+                        if !cx.node_passes(other, node_tests, frame)? {
+                            return Ok(true);
+                        }
+                        set(frame, *to, V::Node(other));
+                    }
+                    if let Some(es) = edge_slot {
+                        set(frame, *es, via.map_or(V::Absent, V::Edge));
+                    }
+                    let go_on = cx.each_match(q, step + 1, frame, k)?;
+                    if !*to_bound {
+                        set(frame, *to, V::Absent);
+                    }
+                    Ok(go_on)
+                };
+                match modifier {
+                    EdgeMod::One => self.follow(start, *edge, *forward, frame, &mut visit),
+                    EdgeMod::Open => {
+                        let g = self.g;
+                        if *forward {
+                            // From the arrow's source: its edges, or, when it has none, every node.
+                            if g.out_edges(start, *edge).is_empty() {
+                                if *to_bound {
+                                    let Some(V::Node(n)) = frame.get(to.0 as usize).cloned() else {
+                                        return Ok(true);
+                                    };
+                                    return visit(self, frame, n, None);
+                                }
+                                let Some(kd) = target_kind else {
+                                    return Ok(true);
+                                };
+                                for &n in g.nodes_of_kind(kd) {
+                                    if !visit(self, frame, n, None)? {
+                                        return Ok(false);
+                                    }
+                                }
+                                Ok(true)
+                            } else {
+                                self.follow(start, *edge, true, frame, &mut visit)
+                            }
+                        } else {
+                            // From the arrow's target: sources with an edge to it, and sources with no edge at all.
+                            if !self.follow(start, *edge, false, frame, &mut visit)? {
+                                return Ok(false);
+                            }
+                            let Some(kd) = target_kind else {
+                                return Ok(true);
+                            };
+                            let free = self.edgeless(kd, *edge);
+                            for n in free.iter() {
+                                if !visit(self, frame, *n, None)? {
+                                    return Ok(false);
+                                }
+                            }
+                            Ok(true)
+                        }
+                    }
+                    EdgeMod::Path => {
+                        let reach = self.reachable(start, *edge, *forward)?;
+                        for n in reach {
+                            if !visit(self, frame, n, None)? {
+                                return Ok(false);
+                            }
+                        }
+                        Ok(true)
+                    }
+                }
+            }
+        }
+    }
+
+    fn follow(
+        &mut self,
+        start: NodeIx,
+        edge: EdgeKindId,
+        forward: bool,
+        frame: &mut [V],
+        visit: &mut dyn FnMut(&mut Ctx<'c>, &mut [V], NodeIx, Option<EdgeIx>) -> R<bool>,
+    ) -> R<bool> {
+        let g = self.g;
+        let edges = if forward {
+            g.out_edges(start, edge)
+        } else {
+            g.in_edges(start, edge)
+        };
+        for &e in edges {
+            let other = if forward {
+                g.edge_target(e)
+            } else {
+                g.edge_source(e)
+            };
+            if !visit(self, frame, other, Some(e))? {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// Nodes of `kind` with no outgoing edge of `edge`, cached per case.
+    fn edgeless(&mut self, kind: KindId, edge: EdgeKindId) -> std::sync::Arc<[NodeIx]> {
+        if let Some(v) = self.edgeless.get(&(kind, edge)) {
+            return v.clone();
+        }
+        let g = self.g;
+        let v: std::sync::Arc<[NodeIx]> = g
+            .nodes_of_kind(kind)
+            .iter()
+            .copied()
+            .filter(|n| g.out_edges(*n, edge).is_empty())
+            .collect();
+        self.edgeless.insert((kind, edge), v.clone());
+        v
+    }
+
+    /// Nodes reachable by one or more edges of a kind, in a fixed order.
+    fn reachable(&mut self, start: NodeIx, edge: EdgeKindId, forward: bool) -> R<Vec<NodeIx>> {
+        let g = self.g;
+        let mut seen = std::collections::HashSet::new();
+        let mut out = vec![];
+        let mut queue = std::collections::VecDeque::from([start]);
+        while let Some(n) = queue.pop_front() {
+            let edges = if forward {
+                g.out_edges(n, edge)
+            } else {
+                g.in_edges(n, edge)
+            };
+            for &e in edges {
+                self.tick()?;
+                let m = if forward {
+                    g.edge_target(e)
+                } else {
+                    g.edge_source(e)
+                };
+                if seen.insert(m) {
+                    out.push(m);
+                    queue.push_back(m);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn node_passes(&mut self, n: NodeIx, tests: &[FieldTest], frame: &mut [V]) -> R<bool> {
+        for t in tests {
+            let v = self
+                .g
+                .field(n, t.field)
+                .map_or(V::Absent, |v| V::from_stored(v, &t.ty));
+            if !self.test_passes(&v, t, frame)? {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    fn edge_passes(&mut self, e: EdgeIx, tests: &[FieldTest], frame: &mut [V]) -> R<bool> {
+        for t in tests {
+            let v = self
+                .g
+                .edge_field(e, t.field)
+                .map_or(V::Absent, |v| V::from_stored(v, &t.ty));
+            if !self.test_passes(&v, t, frame)? {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    fn test_passes(&mut self, v: &V, t: &FieldTest, frame: &mut [V]) -> R<bool> {
+        let want = self.eval(&t.value, frame)?;
+        let r = match t.op {
+            Some(op) => compare(op, v, &want, self.g),
+            None => match &want {
+                V::List(items) if v.is_present() => {
+                    V::Bool(items.iter().any(|i| equal(v, i, self.g) == Some(true)))
+                }
+                _ => V::Absent,
+            },
+        };
+        Ok(r == V::Bool(true))
+    }
+}
+
+fn set(frame: &mut [V], slot: Slot, v: V) {
+    if let Some(x) = frame.get_mut(slot.0 as usize) {
+        *x = v;
+    }
+}

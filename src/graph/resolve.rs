@@ -1,0 +1,686 @@
+//! Validation shared by the JSON loader and the [`CaseBuilder`](super::CaseBuilder):
+//! names to schema ids, node ids to nodes, endpoint kinds, required fields
+//! and singletons, every problem reported to one [`ErrorSink`].
+
+use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+use super::case::{CaseGraph, RawEdge, RawNode, assemble};
+use super::error::{ErrorSink, LoadErrorKind, LoadErrors};
+use super::schema::{EdgeKindId, FieldDef, FieldId, KindId, Schema};
+use super::value::{Type, Value};
+
+/// Appends `.key` (or `["key"]` for a key that is not a plain identifier)
+/// to a JSON path.
+pub(crate) fn push_key(path: &mut String, key: &str) {
+    let plain = !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '-');
+    if plain {
+        if !path.is_empty() {
+            path.push('.');
+        }
+        path.push_str(key);
+    } else {
+        path.push('[');
+        path.push_str(&quote(key));
+        path.push(']');
+    }
+}
+
+/// `key` as a JSON string literal, for paths and messages.
+pub(crate) fn quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{:04x}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// User input for a message, shortened to 40 characters and with control
+/// characters escaped; the caller puts it in backticks.
+pub(crate) fn excerpt(s: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i >= 40 {
+            out.push('…');
+            break;
+        }
+        if c.is_control() || c == '`' {
+            out.extend(c.escape_debug());
+            if c == '`' {
+                out.pop();
+                out.push_str("\\`");
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The JSON path of a node (`nodes[3]`), edge (`edges[3]`) or their key.
+pub(crate) fn item_path(list: &str, index: usize, key: Option<&str>) -> String {
+    let mut p = format!("{list}[{index}]");
+    if let Some(k) = key {
+        push_key(&mut p, k);
+    }
+    p
+}
+
+/// Optimal string alignment distance (Levenshtein with adjacent
+/// transpositions), or `None` when it exceeds `max` or the strings are long.
+fn edit_distance(a: &str, b: &str, max: usize) -> Option<usize> {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a.len() > 64 || b.len() > 64 || a.len().abs_diff(b.len()) > max {
+        return None;
+    }
+    let w = b.len() + 1;
+    let mut d = vec![0usize; (a.len() + 1) * w];
+    let at = |i: usize, j: usize| i * w + j;
+    for (i, _) in a.iter().enumerate() {
+        if let Some(c) = d.get_mut(at(i + 1, 0)) {
+            *c = i + 1;
+        }
+    }
+    for j in 0..=b.len() {
+        if let Some(c) = d.get_mut(at(0, j)) {
+            *c = j;
+        }
+    }
+    for (i, ca) in a.iter().enumerate() {
+        for (j, cb) in b.iter().enumerate() {
+            let get = |i: usize, j: usize| d.get(at(i, j)).copied().unwrap_or(usize::MAX / 2);
+            let cost = usize::from(ca != cb);
+            let mut v = (get(i, j + 1) + 1)
+                .min(get(i + 1, j) + 1)
+                .min(get(i, j) + cost);
+            if i > 0 && j > 0 && a.get(i - 1) == Some(cb) && b.get(j - 1) == Some(ca) {
+                v = v.min(get(i - 1, j - 1) + 1);
+            }
+            if let Some(c) = d.get_mut(at(i + 1, j + 1)) {
+                *c = v;
+            }
+        }
+    }
+    d.get(at(a.len(), b.len())).copied().filter(|&n| n <= max)
+}
+
+/// The candidate closest to `input` within edit distance 2 (and shorter than
+/// the input itself, so `x` does not suggest `id`); ties go to the first.
+pub(crate) fn suggest<'c>(
+    input: &str,
+    candidates: impl Iterator<Item = &'c str>,
+) -> Option<&'c str> {
+    let limit = 2.min(input.chars().count().saturating_sub(1));
+    let mut best: Option<(usize, &'c str)> = None;
+    for c in candidates {
+        if let Some(d) = edit_distance(input, c, limit)
+            && best.is_none_or(|(bd, _)| d < bd)
+        {
+            best = Some((d, c));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+/// "did you mean `x`?" for the closest candidate, if any.
+pub(crate) fn did_you_mean<'c>(
+    input: &str,
+    candidates: impl Iterator<Item = &'c str>,
+) -> Option<String> {
+    suggest(input, candidates).map(|s| format!("did you mean `{s}`?"))
+}
+
+/// What the resolver knows about a node id.
+#[derive(Debug, Clone, Copy)]
+struct IdEntry {
+    /// Index into the resolved nodes; `None` for a node with errors.
+    node: Option<u32>,
+    /// The node's kind, when it resolved.
+    kind: Option<KindId>,
+    /// The node's index in the input.
+    input_index: usize,
+}
+
+/// One node as the loader or builder found it, before validation.
+pub(crate) struct NodeInput<'a> {
+    /// Index in the input's `nodes`.
+    pub(crate) index: usize,
+    /// The node's id, `None` if missing or not a string (already reported).
+    pub(crate) id: Option<&'a str>,
+    pub(crate) id_at: Option<usize>,
+    /// The node's kind, `None` if missing or unknown (already reported).
+    pub(crate) kind: Option<KindId>,
+    /// Offset of the node object.
+    pub(crate) at: Option<usize>,
+    /// The valid fields.
+    pub(crate) fields: Vec<(FieldId, Value)>,
+    /// Every field present and not null, valid or not (for the required check).
+    pub(crate) present: Vec<FieldId>,
+    /// Some error was reported for this node.
+    pub(crate) bad: bool,
+}
+
+/// One edge as the loader or builder found it, before validation.
+pub(crate) struct EdgeInput<'a> {
+    pub(crate) index: usize,
+    pub(crate) kind: Option<EdgeKindId>,
+    /// `from` id and its offset (`None` if missing or not a string: reported).
+    pub(crate) from: Option<(&'a str, Option<usize>)>,
+    pub(crate) to: Option<(&'a str, Option<usize>)>,
+    pub(crate) at: Option<usize>,
+    pub(crate) fields: Vec<(FieldId, Value)>,
+    pub(crate) present: Vec<FieldId>,
+    pub(crate) bad: bool,
+}
+
+/// Resolves nodes and edges against a schema, collecting errors.
+pub(crate) struct Resolver<'s, 'a> {
+    pub(crate) schema: &'s Schema,
+    pub(crate) errors: ErrorSink,
+    ids: HashMap<&'a str, IdEntry>,
+    nodes: Vec<RawNode<'a>>,
+    edges: Vec<RawEdge>,
+    singleton_counts: Vec<u32>,
+    texts: HashSet<Arc<str>>,
+}
+
+impl<'s, 'a> Resolver<'s, 'a> {
+    pub(crate) fn new(schema: &'s Schema, node_hint: usize) -> Self {
+        Resolver {
+            schema,
+            errors: ErrorSink::default(),
+            ids: HashMap::with_capacity(node_hint),
+            nodes: Vec::with_capacity(node_hint),
+            edges: Vec::new(),
+            singleton_counts: vec![0; schema.node_kinds().count()],
+            texts: HashSet::new(),
+        }
+    }
+
+    /// Reports an error.
+    pub(crate) fn error(
+        &mut self,
+        kind: LoadErrorKind,
+        path: String,
+        at: Option<usize>,
+        message: String,
+        help: Option<String>,
+    ) {
+        self.errors.push(kind, path, at, message, help);
+    }
+
+    /// A text value, shared with equal texts of the same case.
+    pub(crate) fn text(&mut self, s: &str) -> Value {
+        if let Some(t) = self.texts.get(s) {
+            return Value::Text(Arc::clone(t));
+        }
+        let t: Arc<str> = Arc::from(s);
+        self.texts.insert(Arc::clone(&t));
+        Value::Text(t)
+    }
+
+    /// The node kind of this name, or an `UnknownNodeKind` error.
+    pub(crate) fn node_kind(
+        &mut self,
+        name: &str,
+        path: impl FnOnce() -> String,
+        at: Option<usize>,
+    ) -> Option<KindId> {
+        let k = self.schema.node_kind(name);
+        if k.is_none() {
+            let help = did_you_mean(name, self.schema.node_kinds().map(|(_, d)| d.name.as_str()));
+            self.error(
+                LoadErrorKind::UnknownNodeKind,
+                path(),
+                at,
+                format!(
+                    "expected a node kind of the schema, found `{}`",
+                    excerpt(name)
+                ),
+                help,
+            );
+        }
+        k
+    }
+
+    /// The edge kind of this name, or an `UnknownEdgeKind` error.
+    pub(crate) fn edge_kind(
+        &mut self,
+        name: &str,
+        path: impl FnOnce() -> String,
+        at: Option<usize>,
+    ) -> Option<EdgeKindId> {
+        let k = self.schema.edge_kind(name);
+        if k.is_none() {
+            let help = did_you_mean(name, self.schema.edge_kinds().map(|(_, d)| d.name.as_str()));
+            self.error(
+                LoadErrorKind::UnknownEdgeKind,
+                path(),
+                at,
+                format!(
+                    "expected an edge kind of the schema, found `{}`",
+                    excerpt(name)
+                ),
+                help,
+            );
+        }
+        k
+    }
+
+    /// A node kind's field of this name, or an `UnknownField` error.
+    pub(crate) fn node_field(
+        &mut self,
+        kind: KindId,
+        key: &str,
+        path: impl FnOnce() -> String,
+        at: Option<usize>,
+    ) -> Option<(FieldId, &'s FieldDef)> {
+        let schema = self.schema;
+        let def = schema.kind(kind)?;
+        match schema.field(kind, key) {
+            Some(f) => def.fields.get(usize::from(f.0)).map(|d| (f, d)),
+            None => {
+                let candidates = def.fields.iter().map(|f| f.name.as_str());
+                let help = did_you_mean(key, candidates.chain(["id", "kind"]));
+                self.error(
+                    LoadErrorKind::UnknownField,
+                    path(),
+                    at,
+                    format!(
+                        "expected a field of `{}`, found `{}`",
+                        def.name,
+                        excerpt(key)
+                    ),
+                    help,
+                );
+                None
+            }
+        }
+    }
+
+    /// An edge kind's field of this name, or an `UnknownField` error.
+    pub(crate) fn edge_field(
+        &mut self,
+        kind: EdgeKindId,
+        key: &str,
+        path: impl FnOnce() -> String,
+        at: Option<usize>,
+    ) -> Option<(FieldId, &'s FieldDef)> {
+        let schema = self.schema;
+        let def = schema.edge(kind)?;
+        match schema.edge_field(kind, key) {
+            Some(f) => def.fields.get(usize::from(f.0)).map(|d| (f, d)),
+            None => {
+                let candidates = def.fields.iter().map(|f| f.name.as_str());
+                let help = did_you_mean(key, candidates.chain(["kind", "from", "to"]));
+                let message = if def.fields.is_empty() {
+                    format!(
+                        "expected only `kind`, `from` and `to` in a `{}` edge (it has no fields), found `{}`",
+                        def.name,
+                        excerpt(key)
+                    )
+                } else {
+                    format!(
+                        "expected a field of edge kind `{}`, found `{}`",
+                        def.name,
+                        excerpt(key)
+                    )
+                };
+                self.error(LoadErrorKind::UnknownField, path(), at, message, help);
+                None
+            }
+        }
+    }
+
+    fn missing_required(
+        &mut self,
+        list: &str,
+        index: usize,
+        owner: &str,
+        defs: &[FieldDef],
+        present: &[FieldId],
+        at: Option<usize>,
+    ) -> bool {
+        let mut ok = true;
+        for (i, def) in defs.iter().enumerate() {
+            let id = u16::try_from(i).map(FieldId);
+            if def.required && id.is_ok_and(|id| !present.contains(&id)) {
+                ok = false;
+                self.error(
+                    LoadErrorKind::MissingRequiredField,
+                    item_path(list, index, Some(&def.name)),
+                    at,
+                    format!(
+                        "expected the required field `{}` in this `{owner}`, found none",
+                        def.name
+                    ),
+                    None,
+                );
+            }
+        }
+        ok
+    }
+
+    /// Validates a node: id unique, required fields present, singleton count.
+    pub(crate) fn add_node(&mut self, n: NodeInput<'a>) {
+        let mut bad = n.bad;
+        if let Some(kind) = n.kind {
+            let schema = self.schema;
+            if let Some(def) = schema.kind(kind) {
+                bad |= !self.missing_required(
+                    "nodes",
+                    n.index,
+                    &def.name,
+                    &def.fields,
+                    &n.present,
+                    n.at,
+                );
+                if def.singleton
+                    && let Some(count) = self.singleton_counts.get_mut(usize::from(kind.0))
+                {
+                    *count = count.saturating_add(1);
+                    if *count > 1 {
+                        bad = true;
+                        self.error(
+                            LoadErrorKind::SingletonCount,
+                            item_path("nodes", n.index, None),
+                            n.at,
+                            format!(
+                                "expected exactly one `{}` node, found another one here",
+                                def.name
+                            ),
+                            Some(format!("a case file has a single `{}` node", def.name)),
+                        );
+                    }
+                }
+            }
+        }
+        let Some(id) = n.id else { return };
+        if let Some(first) = self.ids.get(id) {
+            let first = first.input_index;
+            self.error(
+                LoadErrorKind::DuplicateNodeId,
+                item_path("nodes", n.index, Some("id")),
+                n.id_at,
+                format!("expected a unique node id, found `{}` again", excerpt(id)),
+                Some(format!("`nodes[{first}]` has the same id")),
+            );
+            return;
+        }
+        let node = if bad || n.kind.is_none() || n.fields.len() > usize::from(u16::MAX) {
+            None
+        } else {
+            u32::try_from(self.nodes.len()).ok()
+        };
+        if let (Some(_), Some(kind)) = (node, n.kind) {
+            let mut fields = n.fields;
+            fields.sort_unstable_by_key(|(f, _)| *f);
+            self.nodes.push(RawNode { id, kind, fields });
+        }
+        self.ids.insert(
+            id,
+            IdEntry {
+                node,
+                kind: n.kind,
+                input_index: n.index,
+            },
+        );
+    }
+
+    /// One endpoint of an edge: the node, or a `MissingNode` error.
+    fn endpoint(
+        &mut self,
+        index: usize,
+        key: &str,
+        end: Option<(&'a str, Option<usize>)>,
+    ) -> Option<IdEntry> {
+        let (id, at) = end?;
+        if let Some(e) = self.ids.get(id) {
+            return Some(*e);
+        }
+        // Suggest a close id only in small cases: the scan is over all ids.
+        let help = if self.ids.len() <= 10_000 {
+            let mut ids: Vec<&str> = self.ids.keys().copied().collect();
+            ids.sort_unstable();
+            did_you_mean(id, ids.into_iter())
+        } else {
+            None
+        };
+        self.error(
+            LoadErrorKind::MissingNode,
+            item_path("edges", index, Some(key)),
+            at,
+            format!(
+                "expected the id of a node in this case, found `{}`",
+                excerpt(id)
+            ),
+            help,
+        );
+        None
+    }
+
+    /// Validates an edge: endpoints exist, their kinds are allowed, required
+    /// fields present.
+    pub(crate) fn add_edge(&mut self, e: EdgeInput<'a>) {
+        let mut bad = e.bad;
+        let from = self.endpoint(e.index, "from", e.from);
+        let to = self.endpoint(e.index, "to", e.to);
+        let Some(kind) = e.kind else { return };
+        let schema = self.schema;
+        let Some(def) = schema.edge(kind) else { return };
+        bad |= !self.missing_required("edges", e.index, &def.name, &def.fields, &e.present, e.at);
+        for (entry, allowed, key, end) in
+            [(from, &def.from, "from", e.from), (to, &def.to, "to", e.to)]
+        {
+            let Some(node_kind) = entry.and_then(|x| x.kind) else {
+                bad = true;
+                continue;
+            };
+            if !allowed.contains(&node_kind) {
+                bad = true;
+                let node_kind_name = schema.kind(node_kind).map_or("?", |d| d.name.as_str());
+                let allowed_names: Vec<String> = allowed
+                    .iter()
+                    .filter_map(|k| schema.kind(*k))
+                    .map(|d| format!("`{}`", d.name))
+                    .collect();
+                let id = end.map_or("", |(id, _)| id);
+                self.error(
+                    LoadErrorKind::EdgeKindMismatch,
+                    item_path("edges", e.index, Some(key)),
+                    end.and_then(|(_, at)| at),
+                    format!(
+                        "expected a `{}` edge's `{key}` to be a {} node, found `{}`, a `{node_kind_name}`",
+                        def.name,
+                        allowed_names.join(" or "),
+                        excerpt(id),
+                    ),
+                    None,
+                );
+            }
+        }
+        if bad {
+            return;
+        }
+        if let (Some(f), Some(t)) = (from.and_then(|x| x.node), to.and_then(|x| x.node)) {
+            let mut fields = e.fields;
+            fields.sort_unstable_by_key(|(f, _)| *f);
+            self.edges.push(RawEdge {
+                kind,
+                from: f,
+                to: t,
+                fields,
+            });
+        }
+    }
+
+    /// Checks a value built in code against its field type (`WrongType`,
+    /// `InvalidEnumValue`).
+    pub(crate) fn check_value(&mut self, value: &Value, ty: &Type, path: &str) -> bool {
+        let ok = match (ty, value) {
+            (Type::Text, Value::Text(_))
+            | (Type::Int, Value::Int(_))
+            | (Type::Decimal, Value::Decimal(_))
+            | (Type::Bool, Value::Bool(_))
+            | (Type::Date, Value::Date(_))
+            | (Type::Time, Value::Time(_)) => true,
+            (Type::Enum(e), Value::Enum(v)) => {
+                let n = self.schema.enum_def(*e).map_or(0, |d| d.values.len());
+                if usize::from(*v) < n {
+                    true
+                } else {
+                    self.error(
+                        LoadErrorKind::InvalidEnumValue,
+                        path.to_owned(),
+                        None,
+                        format!(
+                            "expected a value of {}, found index `{v}` (it has {n} values)",
+                            self.schema.type_name(ty)
+                        ),
+                        None,
+                    );
+                    return false;
+                }
+            }
+            (Type::List(inner), Value::List(items)) => {
+                let mut ok = true;
+                for (i, item) in items.iter().enumerate() {
+                    ok &= self.check_value(item, inner, &format!("{path}[{i}]"));
+                }
+                return ok;
+            }
+            _ => false,
+        };
+        if !ok {
+            self.error(
+                LoadErrorKind::WrongType,
+                path.to_owned(),
+                None,
+                format!(
+                    "expected a value of type {}, found {}",
+                    self.schema.type_name(ty),
+                    value_kind(value)
+                ),
+                None,
+            );
+        }
+        ok
+    }
+
+    /// Final checks (singletons present), then the graph or the errors.
+    pub(crate) fn finish(
+        mut self,
+        schema: Arc<Schema>,
+        case_id: &str,
+        nodes_at: Option<usize>,
+        text: &[u8],
+    ) -> Result<CaseGraph, LoadErrors> {
+        let missing: Vec<String> = schema
+            .node_kinds()
+            .filter(|(k, d)| {
+                d.singleton && self.singleton_counts.get(usize::from(k.0)).copied() == Some(0)
+            })
+            .map(|(_, d)| d.name.clone())
+            .collect();
+        for name in missing {
+            self.error(
+                LoadErrorKind::SingletonCount,
+                "nodes".to_owned(),
+                nodes_at,
+                format!("expected exactly one `{name}` node, found none"),
+                Some(format!("add a node with `\"kind\": \"{name}\"`")),
+            );
+        }
+        if self.nodes.len() >= u32::MAX as usize || self.edges.len() >= u32::MAX as usize {
+            self.error(
+                LoadErrorKind::TooLarge,
+                String::new(),
+                None,
+                "expected fewer than 2^32 - 1 nodes and edges, found more".to_owned(),
+                None,
+            );
+        }
+        if !self.errors.is_empty() {
+            return Err(self.errors.finish(text));
+        }
+        match assemble(schema, case_id, self.nodes, self.edges) {
+            Some(g) => Ok(g),
+            None => {
+                let mut sink = ErrorSink::default();
+                sink.push(
+                    LoadErrorKind::TooLarge,
+                    String::new(),
+                    None,
+                    "expected fewer than 2^32 ids bytes, field values, nodes and edges, found more"
+                        .to_owned(),
+                    None,
+                );
+                Err(sink.finish(text))
+            }
+        }
+    }
+}
+
+/// A value's variant, for messages: "a decimal", "a list".
+fn value_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Text(_) => "a text",
+        Value::Int(_) => "an int",
+        Value::Decimal(_) => "a decimal",
+        Value::Bool(_) => "a bool",
+        Value::Date(_) => "a date",
+        Value::Time(_) => "a time",
+        Value::Enum(_) => "an enum value",
+        Value::List(_) => "a list",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn distances() {
+        assert_eq!(edit_distance("brith_date", "birth_date", 2), Some(1));
+        assert_eq!(edit_distance("defendent", "defendant", 2), Some(1));
+        assert_eq!(edit_distance("abc", "abc", 2), Some(0));
+        assert_eq!(edit_distance("", "ab", 2), Some(2));
+        assert_eq!(edit_distance("abcdef", "xyz", 2), None);
+    }
+
+    #[test]
+    fn suggestions() {
+        let c = ["birth_date", "name", "role"];
+        assert_eq!(suggest("brith_date", c.into_iter()), Some("birth_date"));
+        assert_eq!(suggest("rol", c.into_iter()), Some("role"));
+        assert_eq!(suggest("zzzzzz", c.into_iter()), None);
+        assert_eq!(suggest("x", ["id"].into_iter()), None);
+    }
+
+    #[test]
+    fn paths() {
+        assert_eq!(
+            item_path("nodes", 3, Some("birth_date")),
+            "nodes[3].birth_date"
+        );
+        assert_eq!(item_path("nodes", 3, Some("a b")), r#"nodes[3]["a b"]"#);
+        let mut p = String::new();
+        push_key(&mut p, "名字");
+        assert_eq!(p, "名字");
+        assert_eq!(excerpt("a`b"), "a\\`b");
+    }
+}

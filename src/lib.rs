@@ -1,0 +1,40 @@
+//! caselint: review criminal court case files the way a linter reviews code.
+//!
+//! A rule pack (a folder of `.rules` files) declares the vocabulary of the
+//! case files it reviews and the checks the law requires. The pipeline:
+//! rule text → AST ([`syntax`]) → checked, typed IR ([`check`]) →
+//! evaluation over a [`graph::CaseGraph`] ([`eval`]) → a [`Report`].
+//!
+//! ```
+//! use caselint::RulePack;
+//!
+//! let pack = RulePack::load("rules/cn-criminal").unwrap();
+//! let json = std::fs::read_to_string("examples/cases/robbery-juvenile-defects.json").unwrap();
+//! let case = pack.load_case(&json).unwrap();
+//! let report = pack.review(&case).unwrap();
+//! assert!(report.findings.iter().any(|f| f.rule == "cn.cpl.285.minor_closed_trial"));
+//! ```
+#![forbid(unsafe_code)]
+#![cfg_attr(
+    test,
+    allow(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
+
+pub mod check;
+pub mod diag;
+pub mod eval;
+pub mod graph;
+mod pack;
+pub mod report;
+pub mod syntax;
+
+pub use diag::{Diagnostic, Location, SourceMap};
+pub use eval::{EvalError, Lang, ReviewOptions};
+pub use graph::{CaseBuilder, CaseGraph, LoadError, LoadErrors, Schema, Value};
+pub use pack::{MAX_PACK_BYTES, MAX_PACK_FILES, PackError, ReviewError, RulePack};
+pub use report::{Finding, LocalText, Report};

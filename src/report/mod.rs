@@ -1,0 +1,115 @@
+//! Stage 4: findings → the JSON report of case-format.md §5, and text for people.
+
+mod text;
+
+pub use text::render_text;
+
+use crate::syntax::ast::Severity;
+use serde::{Serialize, Serializer};
+use std::collections::BTreeMap;
+
+/// The review of one case.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Report {
+    /// The case number, from the case file's `id`.
+    pub case: String,
+    /// Findings, sorted by rule id, then nodes.
+    pub findings: Vec<Finding>,
+}
+
+/// A text in the review's language, or in every language of the pack.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LocalText {
+    /// One language.
+    One(String),
+    /// Language tag → text.
+    All(BTreeMap<String, String>),
+}
+
+impl LocalText {
+    /// The text in one language (the first, for `All`).
+    pub fn as_str(&self) -> &str {
+        match self {
+            LocalText::One(s) => s,
+            LocalText::All(m) => m.values().next().map_or("", String::as_str),
+        }
+    }
+
+    /// A key that orders texts deterministically.
+    pub(crate) fn sort_key(&self) -> String {
+        match self {
+            LocalText::One(s) => s.clone(),
+            LocalText::All(m) => m.values().cloned().collect::<Vec<_>>().join("\u{1f}"),
+        }
+    }
+}
+
+impl Serialize for LocalText {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            LocalText::One(t) => s.serialize_str(t),
+            LocalText::All(m) => m.serialize(s),
+        }
+    }
+}
+
+/// One finding.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Finding {
+    /// The catalog id of the rule.
+    pub rule: String,
+    /// `error`, `warning` or `info` (a pending obligation is `info`).
+    #[serde(serialize_with = "ser_severity")]
+    pub severity: Severity,
+    /// The rule's title.
+    pub title: LocalText,
+    /// What was found, naming the persons, acts and dates.
+    pub message: LocalText,
+    /// The article of law.
+    pub citation: LocalText,
+    /// Ids of the nodes the finding is about, in the rule's binding order.
+    pub nodes: Vec<String>,
+    /// For a pending obligation: when it falls due (`2024-03-05` or `2024-03-05 14:30`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub due: Option<String>,
+    /// Where the rule is written (`rules/cn-criminal/procedure.rules:12:1`); not part of the JSON report.
+    #[serde(skip)]
+    pub source: Option<String>,
+}
+
+impl Finding {
+    /// Whether this is a pending obligation rather than a breach.
+    pub fn is_pending(&self) -> bool {
+        self.due.is_some()
+    }
+}
+
+/// The lowercase name of a severity.
+pub fn severity_name(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "info",
+    }
+}
+
+fn ser_severity<S: Serializer>(v: &Severity, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(severity_name(*v))
+}
+
+impl Report {
+    /// The report as the JSON object of case-format.md §5 (one line).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+    }
+
+    /// The report as indented JSON.
+    pub fn to_json_pretty(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+    }
+
+    /// Whether some finding is an error (not pending).
+    pub fn has_errors(&self) -> bool {
+        self.findings.iter().any(|f| f.severity == Severity::Error)
+    }
+}

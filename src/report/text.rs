@@ -1,0 +1,91 @@
+//! Text output for people: findings grouped by defendant and severity.
+
+use super::{Report, severity_name};
+use crate::graph::CaseGraph;
+use crate::syntax::ast::Severity;
+
+/// Renders a report as text. Findings are grouped by the first defendant
+/// they name (or "the case"), then by severity, errors first.
+pub fn render_text(report: &Report, case: Option<&CaseGraph>, color: bool) -> String {
+    let mut out = String::new();
+    let paint = |code: &str, s: &str| {
+        if color {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    };
+    let defendant_of = |nodes: &[String]| -> Option<String> {
+        let g = case?;
+        let schema = g.schema();
+        let person = schema.node_kind("person")?;
+        let role = schema.field(person, "role")?;
+        let role_enum = schema
+            .kind(person)?
+            .fields
+            .get(role.0 as usize)?
+            .ty
+            .enum_id()?;
+        let defendant = schema.enum_value(role_enum, "defendant")?;
+        let name_f = schema.field(person, "name");
+        nodes.iter().find_map(|id| {
+            let n = g.node_by_id(id)?;
+            (g.node_kind(n) == person
+                && g.field(n, role).and_then(|v| v.as_enum()) == Some(defendant))
+            .then(
+                || match name_f.and_then(|f| g.field(n, f)).and_then(|v| v.as_text()) {
+                    Some(name) => format!("{name} ({id})"),
+                    None => id.clone(),
+                },
+            )
+        })
+    };
+    out.push_str(&format!("case {}\n", report.case));
+    if report.findings.is_empty() {
+        out.push_str("  no findings\n");
+        return out;
+    }
+    let mut groups: Vec<(String, Vec<&super::Finding>)> = vec![];
+    for f in &report.findings {
+        let key = defendant_of(&f.nodes).unwrap_or_else(|| "the case".to_string());
+        match groups.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, v)) => v.push(f),
+            None => groups.push((key, vec![f])),
+        }
+    }
+    groups.sort_by(|a, b| (a.0 == "the case", &a.0).cmp(&(b.0 == "the case", &b.0)));
+    for (who, mut fs) in groups {
+        out.push_str(&format!("\n{}\n", paint("1", &who)));
+        fs.sort_by_key(|f| std::cmp::Reverse(f.severity));
+        for f in fs {
+            let sev = severity_name(f.severity);
+            let sev = match f.severity {
+                Severity::Error => paint("31;1", sev),
+                Severity::Warning => paint("33;1", sev),
+                Severity::Info => paint("36", sev),
+            };
+            out.push_str(&format!("  {sev}[{}] {}\n", f.rule, f.title.as_str()));
+            out.push_str(&format!("    {}\n", f.message.as_str()));
+            if let Some(d) = &f.due {
+                out.push_str(&format!("    due: {d}\n"));
+            }
+            out.push_str(&format!(
+                "    = {}  [{}]\n",
+                f.citation.as_str(),
+                f.nodes.join(", ")
+            ));
+        }
+    }
+    let (e, w, i) = report
+        .findings
+        .iter()
+        .fold((0, 0, 0), |(e, w, i), f| match f.severity {
+            Severity::Error => (e + 1, w, i),
+            Severity::Warning => (e, w + 1, i),
+            Severity::Info => (e, w, i + 1),
+        });
+    out.push_str(&format!(
+        "\n{e} errors, {w} warnings, {i} pending or informational\n"
+    ));
+    out
+}
