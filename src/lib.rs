@@ -30,11 +30,12 @@ pub mod diag;
 pub mod eval;
 pub mod graph;
 mod pack;
+pub mod pack_test;
 pub mod report;
 pub mod syntax;
 
 pub use diag::{Diagnostic, Location, SourceMap};
-pub use eval::{EvalError, Lang, ReviewOptions};
+pub use eval::{Coverage, EvalError, Lang, ReviewOptions};
 pub use graph::{CaseBuilder, CaseGraph, LoadError, LoadErrors, Schema, Value};
 pub use pack::{MAX_PACK_BYTES, MAX_PACK_FILES, PackError, ReviewError, RulePack};
 pub use report::{Finding, LocalText, Report};

@@ -198,7 +198,16 @@ impl RulePack {
 
     /// Reviews a case.
     pub fn review_with(&self, case: &CaseGraph, opts: &ReviewOptions) -> Result<Report, EvalError> {
-        let mut report = eval::review(&self.program, case, opts)?;
+        let mut report = eval::review(&self.program, case, opts, None)?;
+        for f in &mut report.findings {
+            f.source = self.rule_sources.get(&f.rule).cloned();
+        }
+        Ok(report)
+    }
+
+    /// Reviews a case and records which conditions of which rules were seen true and false.
+    pub fn review_covered(&self, case: &CaseGraph, opts: &ReviewOptions, cov: &mut eval::Coverage) -> Result<Report, EvalError> {
+        let mut report = eval::review(&self.program, case, opts, Some(cov))?;
         for f in &mut report.findings {
             f.source = self.rule_sources.get(&f.rule).cloned();
         }

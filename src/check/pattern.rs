@@ -208,10 +208,11 @@ impl<'a> Checker<'a> {
                             .get(pos)
                             .map(|c| (c.slot, c.kind))
                             .unwrap_or((Slot(0), KindId(0)));
+                        // Not bound before the pattern: bound where the traversal first reaches it.
                         chain.push(ChainNode {
                             slot,
                             kind,
-                            bound: true,
+                            bound: false,
                             tests: vec![],
                             index: None,
                             fresh_name: None,
@@ -401,9 +402,11 @@ impl<'a> Checker<'a> {
             .or_else(|| chain.iter().position(|c| c.index.is_some()))
             .unwrap_or(0);
         let mut steps = vec![];
-        let mut bound: Vec<bool> = chain.iter().map(|c| c.bound).collect();
+        // Bound slots: outer variables, then each slot the plan binds.
+        let mut bound: std::collections::HashSet<Slot> =
+            chain.iter().filter(|c| c.bound).map(|c| c.slot).collect();
         if let Some(s) = chain.get_mut(start) {
-            if s.bound {
+            if bound.contains(&s.slot) {
                 // Nothing to bind; a reference has no tests of its own.
             } else {
                 let index = s.index.take().and_then(|t| match t.value {
@@ -416,9 +419,7 @@ impl<'a> Checker<'a> {
                     index,
                     tests: std::mem::take(&mut s.tests),
                 });
-                if let Some(b) = bound.get_mut(start) {
-                    *b = true;
-                }
+                bound.insert(s.slot);
             }
         }
         let mut order: Vec<(usize, bool)> = ((start + 1)..chain.len()).map(|i| (i, true)).collect();
@@ -434,10 +435,10 @@ impl<'a> Checker<'a> {
                 continue;
             };
             let from_slot = from.slot;
-            let to_bound = bound.get(target).copied().unwrap_or(false);
             let Some(to) = chain.get_mut(target) else {
                 continue;
             };
+            let to_bound = bound.contains(&to.slot);
             // Written `a -e-> b`: from a (leftward node) the edge is outgoing.
             let forward = if rightward { e.outgoing } else { !e.outgoing };
             let arrow_from_start = forward;
@@ -458,9 +459,7 @@ impl<'a> Checker<'a> {
                 edge_slot: edge_slots.get(edge_ix).copied().flatten(),
                 edge_tests: e.tests.clone(),
             });
-            if let Some(b) = bound.get_mut(target) {
-                *b = true;
-            }
+            bound.insert(to.slot);
         }
         let head = chain.first().map_or(Slot(0), |c| c.slot);
         let head_kind = chain.first().map_or(KindId(0), |c| c.kind);

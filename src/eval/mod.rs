@@ -88,7 +88,69 @@ pub(crate) struct Ctx<'c> {
     steps: u64,
     budget: u64,
     rule: String,
+    rule_index: usize,
     pub(crate) lang: String,
+    cov: Option<Coverage>,
+}
+
+/// Which conditions of which rules were seen true and false, across reviews.
+#[derive(Clone, Debug, Default)]
+pub struct Coverage {
+    seen: std::collections::BTreeMap<(usize, Cond), (bool, bool)>,
+}
+
+/// A condition of a rule, for coverage.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Cond {
+    Where(usize),
+    Unless(usize),
+    Require,
+}
+
+impl Coverage {
+    /// An empty record for a program.
+    pub fn new(_prog: &Program) -> Self {
+        Coverage::default()
+    }
+
+    fn note(&mut self, rule: usize, c: Cond, v: &V) {
+        let e = self.seen.entry((rule, c)).or_default();
+        match v {
+            V::Bool(true) => e.0 = true,
+            V::Bool(false) => e.1 = true,
+            _ => {}
+        }
+    }
+
+    /// Conditions never seen both true and false: `(location, rule id, what)`.
+    pub fn unexercised(&self, pack: &crate::RulePack) -> Vec<(String, String, String)> {
+        let prog = pack.program();
+        let mut out = vec![];
+        for (ri, rule) in prog.rules.iter().enumerate() {
+            let mut check = |c: Cond, span: crate::syntax::ast::Span, what: &str| {
+                let (t, f) = self.seen.get(&(ri, c)).copied().unwrap_or((false, false));
+                let missing = match (t, f) {
+                    (true, true) => return,
+                    (true, false) => "never false",
+                    (false, true) => "never true",
+                    (false, false) => "never evaluated",
+                };
+                out.push((pack.sources().location(span).to_string(), rule.id.clone(), format!("{what} {missing}")));
+            };
+            for (i, op) in rule.ops.iter().enumerate() {
+                if let Op::Where(_, span) = op {
+                    check(Cond::Where(i), *span, "`where`");
+                }
+            }
+            for (i, (_, span)) in rule.unless.iter().enumerate() {
+                check(Cond::Unless(i), *span, "`unless`");
+            }
+            if let Some((_, span)) = &rule.require {
+                check(Cond::Require, *span, "`require`");
+            }
+        }
+        out
+    }
 }
 
 impl<'c> Ctx<'c> {
@@ -107,7 +169,9 @@ impl<'c> Ctx<'c> {
             steps: 0,
             budget,
             rule: String::new(),
+            rule_index: 0,
             lang: lang.to_string(),
+            cov: None,
         }
     }
 
@@ -181,7 +245,11 @@ impl<'c> Ctx<'c> {
                 r
             }
             Op::Where(e, _) => {
-                if self.eval(e, frame)? == V::Bool(true) {
+                let v = self.eval(e, frame)?;
+                if let Some(c) = &mut self.cov {
+                    c.note(self.rule_index, Cond::Where(i), &v);
+                }
+                if v == V::Bool(true) {
                     self.bindings(rule, i + 1, frame, k)
                 } else {
                     Ok(true)
@@ -205,13 +273,21 @@ impl<'c> Ctx<'c> {
                 return Ok(Outcome::NotInForce);
             }
         }
-        for (u, _) in &rule.unless {
-            if self.eval(u, frame)? == V::Bool(true) {
+        for (k, (u, _)) in rule.unless.iter().enumerate() {
+            let v = self.eval(u, frame)?;
+            if let Some(c) = &mut self.cov {
+                c.note(self.rule_index, Cond::Unless(k), &v);
+            }
+            if v == V::Bool(true) {
                 return Ok(Outcome::Excused);
             }
         }
         if let Some((req, _)) = &rule.require {
-            match self.eval(req, frame)? {
+            let v = self.eval(req, frame)?;
+            if let Some(c) = &mut self.cov {
+                c.note(self.rule_index, Cond::Require, &v);
+            }
+            match v {
                 V::Bool(false) => {}
                 V::Bool(true) => return Ok(Outcome::Met),
                 _ => return Ok(Outcome::Unknown),
@@ -312,8 +388,9 @@ pub(crate) fn review(
     prog: &Program,
     g: &CaseGraph,
     opts: &ReviewOptions,
+    cov: Option<&mut Coverage>,
 ) -> Result<Report, EvalError> {
-    if g.schema() != &*prog.schema {
+    if !Arc::ptr_eq(g.schema_arc(), &prog.schema) && g.schema() != &*prog.schema {
         return Err(EvalError::SchemaMismatch);
     }
     let lang = match &opts.lang {
@@ -321,9 +398,22 @@ pub(crate) fn review(
         _ => prog.default_lang.clone(),
     };
     let mut cx = Ctx::new(prog, g, opts.step_budget, &lang);
+    cx.cov = cov.as_ref().map(|c| (**c).clone());
     let mut findings: Vec<Finding> = vec![];
-    for rule in &prog.rules {
+    let result = review_rules(&mut cx, prog, opts, &mut findings);
+    if let (Some(out), Some(c)) = (cov, cx.cov.take()) {
+        *out = c;
+    }
+    result?;
+    findings.sort_by(|a, b| (&a.rule, &a.nodes, a.message.sort_key()).cmp(&(&b.rule, &b.nodes, b.message.sort_key())));
+    findings.dedup_by(|a, b| a.rule == b.rule && a.nodes == b.nodes && a.message == b.message);
+    Ok(Report { case: g.case_id().to_string(), findings })
+}
+
+fn review_rules(cx: &mut Ctx<'_>, prog: &Program, opts: &ReviewOptions, findings: &mut Vec<Finding>) -> Result<(), EvalError> {
+    for (ri, rule) in prog.rules.iter().enumerate() {
         cx.rule = rule.id.clone();
+        cx.rule_index = ri;
         let mut frame = vec![V::Absent; rule.nslots as usize];
         let mut raised = 0usize;
         let cap = opts.max_findings_per_rule;
@@ -350,14 +440,7 @@ pub(crate) fn review(
             return Err(e);
         }
     }
-    findings.sort_by(|a, b| {
-        (&a.rule, &a.nodes, a.message.sort_key()).cmp(&(&b.rule, &b.nodes, b.message.sort_key()))
-    });
-    findings.dedup_by(|a, b| a.rule == b.rule && a.nodes == b.nodes && a.message == b.message);
-    Ok(Report {
-        case: g.case_id().to_string(),
-        findings,
-    })
+    Ok(())
 }
 
 impl Ctx<'_> {

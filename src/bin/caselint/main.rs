@@ -3,6 +3,7 @@
 mod check;
 mod common;
 mod review;
+mod test;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -20,6 +21,7 @@ enum Command {
     Review(review::ReviewArgs),
     Due(review::DueArgs),
     Check(check::CheckArgs),
+    Test(test::TestArgs),
 }
 
 fn main() -> ExitCode {
@@ -35,6 +37,7 @@ fn main() -> ExitCode {
         Command::Review(a) => review::run(a),
         Command::Due(a) => review::run_due(a),
         Command::Check(a) => check::run(a),
+        Command::Test(a) => test::run(a),
     };
     ExitCode::from(code)
 }
