@@ -214,6 +214,19 @@ impl RulePack {
         Ok(report)
     }
 
+    /// Why rule `rule_id` fired on a case, or why it did not: every binding that reached
+    /// the requirement, the conditions with their values, what a missing step searched
+    /// for, and the bindings a `where` stopped. `focus`: only bindings of this node id.
+    pub fn explain(
+        &self,
+        case: &CaseGraph,
+        rule_id: &str,
+        focus: Option<&str>,
+        opts: &ReviewOptions,
+    ) -> Result<eval::explain::Explanation, EvalError> {
+        eval::explain::explain(&self.program, &self.sources, case, rule_id, focus, opts)
+    }
+
     /// Loads and reviews many case files on all cores; results in input order.
     pub fn review_batch<S: AsRef<str> + Sync>(
         &self,

@@ -1,1 +1,408 @@
 //! Explanations: why a rule fired for a binding, or why it did not.
+//!
+//! The explainer walks a rule's bindings like the reviewer does, but keeps
+//! what it saw: the values bound, every condition with its value, the
+//! binding a `where` stopped, and for a requirement that failed, what each
+//! `exists` searched and the nearest candidate it found.
+
+use super::value::{V, render};
+use super::{Ctx, EvalError, Outcome, ReviewOptions, label_in};
+use crate::check::ir::*;
+use crate::diag::SourceMap;
+use crate::graph::{CaseGraph, NodeIx};
+use crate::syntax::ast::{Quant, Span};
+use serde::Serialize;
+
+/// The explanation of one rule on one case.
+#[derive(Clone, Debug, Serialize)]
+pub struct Explanation {
+    /// The rule id.
+    pub rule: String,
+    /// Whether the pack has a rule of this id.
+    pub known: bool,
+    /// Bindings that reached the requirement, with their outcome.
+    pub bindings: Vec<BindingTrace>,
+    /// Bindings a `where` stopped (the first 50).
+    pub stopped: Vec<Stopped>,
+    /// How many bindings a `where` stopped in all.
+    pub stopped_total: usize,
+}
+
+/// One complete binding of a rule and what came of it.
+#[derive(Clone, Debug, Serialize)]
+pub struct BindingTrace {
+    /// `name = value`, in binding order.
+    pub values: Vec<(String, String)>,
+    /// `fired`, `pending`, `met`, `excused`, `not in force`, `unknown`.
+    pub outcome: String,
+    /// For a pending obligation: when it falls due.
+    pub due: Option<String>,
+    /// Conditions evaluated, in order.
+    pub conditions: Vec<CondTrace>,
+    /// For a failed requirement: what each `exists` searched.
+    pub searches: Vec<Search>,
+}
+
+/// A binding a `where` rejected.
+#[derive(Clone, Debug, Serialize)]
+pub struct Stopped {
+    /// The values bound so far.
+    pub values: Vec<(String, String)>,
+    /// The condition, as written.
+    pub condition: String,
+    /// `false` or `unknown`.
+    pub value: String,
+}
+
+/// A condition and its value.
+#[derive(Clone, Debug, Serialize)]
+pub struct CondTrace {
+    /// `where`, `unless`, `require`, `in force`.
+    pub clause: String,
+    /// The condition as written.
+    pub text: String,
+    /// `true`, `false` or `unknown`.
+    pub value: String,
+}
+
+/// What an `exists` in a failed requirement looked for.
+#[derive(Clone, Debug, Serialize)]
+pub struct Search {
+    /// The pattern and filter, as written.
+    pub pattern: String,
+    /// Nodes that matched the pattern (before the filter).
+    pub candidates: usize,
+    /// The candidate closest to passing, with how far it is from the act it answers.
+    pub nearest: Option<String>,
+}
+
+fn tri(v: &V) -> String {
+    match v {
+        V::Bool(true) => "true".into(),
+        V::Bool(false) => "false".into(),
+        _ => "unknown".into(),
+    }
+}
+
+fn text_of(sources: &SourceMap, span: Span) -> String {
+    let s = sources.file(span.file).map_or("", |f| f.slice(span));
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Explains rule `rule_id` on a case. `focus`: only bindings that bind this node id.
+pub fn explain(
+    prog: &Program,
+    sources: &SourceMap,
+    g: &CaseGraph,
+    rule_id: &str,
+    focus: Option<&str>,
+    opts: &ReviewOptions,
+) -> Result<Explanation, EvalError> {
+    let lang = match &opts.lang {
+        super::Lang::One(l) => l.clone(),
+        _ => prog.default_lang.clone(),
+    };
+    let mut cx = Ctx::new(prog, g, opts.step_budget, &lang);
+    let focus = focus.and_then(|f| g.node_by_id(f));
+    let mut out = Explanation { rule: rule_id.to_string(), known: false, bindings: vec![], stopped: vec![], stopped_total: 0 };
+    for rule in prog.rules.iter().filter(|r| r.id == rule_id) {
+        out.known = true;
+        cx.rule = rule.id.clone();
+        let mut frame = vec![V::Absent; rule.nslots as usize];
+        walk(&mut cx, rule, 0, &mut frame, sources, focus, opts, &mut out)?;
+    }
+    Ok(out)
+}
+
+fn values(cx: &Ctx<'_>, rule: &Rule, frame: &[V]) -> Vec<(String, String)> {
+    let prog = cx.prog;
+    let lang = cx.lang.clone();
+    rule.slot_names
+        .iter()
+        .enumerate()
+        .filter_map(|(i, name)| {
+            let v = frame.get(i)?;
+            if !v.is_present() || name.is_empty() {
+                return None;
+            }
+            let shown = match v {
+                V::Node(n) => describe_node(cx.g, *n),
+                other => render(other, cx.g, &|e, x| label_in(prog, e, x, &lang)),
+            };
+            Some((name.clone(), shown))
+        })
+        .collect()
+}
+
+/// `e3 (event detention 2024-03-01 10:00)`.
+fn describe_node(g: &CaseGraph, n: NodeIx) -> String {
+    let schema = g.schema();
+    let k = g.node_kind(n);
+    let Some(kind) = schema.kind(k) else { return g.node_id(n).to_string() };
+    let mut parts = vec![kind.name.clone()];
+    for fname in ["type", "role", "crime", "penalty", "name", "date", "time"] {
+        if let Some(f) = schema.field(k, fname)
+            && let Some(v) = g.field(n, f)
+        {
+            let ty = schema.field_def(k, f).map(|d| d.ty.clone());
+            let s = match (v, ty.and_then(|t| t.enum_id())) {
+                (crate::graph::Value::Enum(x), Some(e)) => schema.enum_value_name(e, *x).unwrap_or("?").to_string(),
+                (crate::graph::Value::Text(t), _) => t.to_string(),
+                (crate::graph::Value::Date(d), _) => d.to_string(),
+                (crate::graph::Value::Time(t), _) => t.strftime("%H:%M").to_string(),
+                _ => continue,
+            };
+            parts.push(s);
+        }
+    }
+    format!("{} ({})", g.node_id(n), parts.join(" "))
+}
+
+fn binds_focus(frame: &[V], focus: Option<NodeIx>) -> bool {
+    match focus {
+        None => true,
+        Some(f) => frame.iter().any(|v| *v == V::Node(f)),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn walk(
+    cx: &mut Ctx<'_>,
+    rule: &Rule,
+    i: usize,
+    frame: &mut [V],
+    sources: &SourceMap,
+    focus: Option<NodeIx>,
+    opts: &ReviewOptions,
+    out: &mut Explanation,
+) -> Result<(), EvalError> {
+    let Some(op) = rule.ops.get(i) else {
+        if binds_focus(frame, focus) {
+            let t = finish(cx, rule, frame, sources, opts)?;
+            out.bindings.push(t);
+        }
+        return Ok(());
+    };
+    match op {
+        Op::Match(q) => {
+            let mut err = None;
+            cx.each_match(q, 0, frame, &mut |cx, frame| {
+                if let Err(e) = walk(cx, rule, i + 1, frame, sources, focus, opts, out) {
+                    err = Some(e);
+                    return Ok(false);
+                }
+                Ok(true)
+            })?;
+            if let Some(e) = err {
+                return Err(e);
+            }
+        }
+        Op::Value(slot, e) => {
+            let v = cx.eval(e, frame)?;
+            if v.is_present() {
+                set(frame, *slot, v);
+                walk(cx, rule, i + 1, frame, sources, focus, opts, out)?;
+                set(frame, *slot, V::Absent);
+            }
+        }
+        Op::Each(slot, e) => {
+            if let V::List(items) = cx.eval(e, frame)? {
+                for x in items.iter() {
+                    set(frame, *slot, x.clone());
+                    walk(cx, rule, i + 1, frame, sources, focus, opts, out)?;
+                }
+                set(frame, *slot, V::Absent);
+            }
+        }
+        Op::Let(slot, e) => {
+            let v = cx.eval(e, frame)?;
+            set(frame, *slot, v);
+            walk(cx, rule, i + 1, frame, sources, focus, opts, out)?;
+            set(frame, *slot, V::Absent);
+        }
+        Op::Where(e, span) => {
+            let v = cx.eval(e, frame)?;
+            if v == V::Bool(true) {
+                walk(cx, rule, i + 1, frame, sources, focus, opts, out)?;
+            } else if binds_focus(frame, focus) {
+                out.stopped_total += 1;
+                if out.stopped.len() < 50 {
+                    out.stopped.push(Stopped { values: values(cx, rule, frame), condition: text_of(sources, *span), value: tri(&v) });
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn set(frame: &mut [V], slot: Slot, v: V) {
+    if let Some(x) = frame.get_mut(slot.0 as usize) {
+        *x = v;
+    }
+}
+
+fn finish(cx: &mut Ctx<'_>, rule: &Rule, frame: &mut [V], sources: &SourceMap, opts: &ReviewOptions) -> Result<BindingTrace, EvalError> {
+    let mut conditions = vec![];
+    for op in &rule.ops {
+        if let Op::Where(_, span) = op {
+            conditions.push(CondTrace { clause: "where".into(), text: text_of(sources, *span), value: "true".into() });
+        }
+    }
+    if let Some((_, _, on)) = &rule.in_force {
+        let v = cx.eval(on, frame)?;
+        let prog = cx.prog;
+        conditions.push(CondTrace {
+            clause: "in force".into(),
+            text: "dates of force".into(),
+            value: render(&v, cx.g, &|e, x| label_in(prog, e, x, "en")),
+        });
+    }
+    for (u, span) in &rule.unless {
+        let v = cx.eval(u, frame)?;
+        conditions.push(CondTrace { clause: "unless".into(), text: text_of(sources, *span), value: tri(&v) });
+    }
+    let mut searches = vec![];
+    if let Some((req, span)) = &rule.require {
+        let v = cx.eval(req, frame)?;
+        conditions.push(CondTrace { clause: "require".into(), text: text_of(sources, *span), value: tri(&v) });
+        if v == V::Bool(false) {
+            collect_searches(cx, req, frame, sources, &mut searches)?;
+        }
+    }
+    let outcome = cx.outcome(rule, frame, opts.as_of)?;
+    let (outcome, due) = match outcome {
+        Outcome::Breach => ("fired".to_string(), None),
+        Outcome::Pending(d) => ("pending".to_string(), Some(render(&d, cx.g, &|_, x| x.to_string()))),
+        Outcome::Met => ("met".to_string(), None),
+        Outcome::Excused => ("excused".to_string(), None),
+        Outcome::NotInForce => ("not in force".to_string(), None),
+        Outcome::Unknown => ("unknown".to_string(), None),
+    };
+    Ok(BindingTrace { values: values(cx, rule, frame), outcome, due, conditions, searches })
+}
+
+/// Every `exists` inside a failed requirement (through `and`, `or`, `not` and parentheses).
+fn collect_searches(cx: &mut Ctx<'_>, e: &Expr, frame: &mut [V], sources: &SourceMap, out: &mut Vec<Search>) -> Result<(), EvalError> {
+    match e {
+        Expr::And(a, b) | Expr::Or(a, b) => {
+            collect_searches(cx, a, frame, sources, out)?;
+            collect_searches(cx, b, frame, sources, out)?;
+        }
+        Expr::Not(a) => collect_searches(cx, a, frame, sources, out)?,
+        Expr::Quant(Quant::Exists, q, _) => {
+            let mut candidates: Vec<(NodeIx, V)> = vec![];
+            let head = q.head;
+            cx.each_match(q, 0, frame, &mut |cx, frame| {
+                let f = match &q.filter {
+                    Some(f) => cx.eval(f, frame)?,
+                    None => V::Bool(true),
+                };
+                if let Some(V::Node(n)) = frame.get(head.0 as usize) {
+                    candidates.push((*n, f));
+                }
+                Ok(candidates.len() < 10_000)
+            })?;
+            let anchor = anchor_of(q, frame);
+            let nearest = nearest(cx, &candidates, anchor);
+            out.push(Search { pattern: text_of(sources, q.span), candidates: candidates.len(), nearest });
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// The bound node a quantifier's pattern starts from (the act the searched act answers).
+fn anchor_of(q: &Query, frame: &[V]) -> Option<NodeIx> {
+    q.steps.iter().find_map(|s| match s {
+        QStep::Expand { from, .. } if *from != q.head => match frame.get(from.0 as usize) {
+            Some(V::Node(n)) => Some(*n),
+            _ => None,
+        },
+        _ => None,
+    })
+}
+
+fn moment(cx: &Ctx<'_>, n: NodeIx) -> Option<(jiff::civil::Date, Option<jiff::civil::Time>)> {
+    let (df, tf) = cx.date_fields(cx.g.node_kind(n));
+    let d = df.and_then(|f| cx.g.field(n, f)).and_then(|v| v.as_date())?;
+    let t = tf.and_then(|f| cx.g.field(n, f)).and_then(|v| v.as_time());
+    Some((d, t))
+}
+
+fn nearest(cx: &Ctx<'_>, candidates: &[(NodeIx, V)], anchor: Option<NodeIx>) -> Option<String> {
+    let a = anchor.and_then(|a| moment(cx, a));
+    let mut best: Option<(i64, String)> = None;
+    for (n, _) in candidates {
+        let id = cx.g.node_id(*n);
+        let (dist, text) = match (a, moment(cx, *n)) {
+            (Some((ad, at)), Some((nd, nt))) => match (at, nt) {
+                (Some(at), Some(nt)) => {
+                    let mins = ad
+                        .to_datetime(at)
+                        .until((jiff::Unit::Minute, nd.to_datetime(nt)))
+                        .map_or(0, |s| s.get_minutes());
+                    let hours = mins / 60;
+                    let rel = if mins >= 0 { format!("{hours} hours later") } else { format!("{} hours earlier", -hours) };
+                    (mins.abs(), format!("{id}, {rel}"))
+                }
+                _ => {
+                    let days = super::value::days_between(ad, nd).unwrap_or(0);
+                    let rel = if days >= 0 { format!("{days} days later") } else { format!("{} days earlier", -days) };
+                    (days.abs() * 1440, format!("{id}, {rel}"))
+                }
+            },
+            (_, Some((nd, _))) => (i64::MAX / 2, format!("{id}, on {nd}")),
+            _ => (i64::MAX, id.to_string()),
+        };
+        if best.as_ref().is_none_or(|(d, _)| dist < *d) {
+            best = Some((dist, text));
+        }
+    }
+    best.map(|(_, t)| t)
+}
+
+impl Explanation {
+    /// The explanation as text for people.
+    pub fn to_text(&self) -> String {
+        let mut s = String::new();
+        if !self.known {
+            s.push_str(&format!("the pack has no rule `{}`\n", self.rule));
+            return s;
+        }
+        let fired = self.bindings.iter().filter(|b| b.outcome == "fired" || b.outcome == "pending").count();
+        s.push_str(&format!(
+            "rule {}: {} binding(s) reached the requirement, {fired} raised a finding; {} stopped by a `where`\n",
+            self.rule,
+            self.bindings.len(),
+            self.stopped_total
+        ));
+        for b in &self.bindings {
+            let vals: Vec<String> = b.values.iter().map(|(k, v)| format!("{k} = {v}")).collect();
+            s.push_str(&format!("\n{}: {}\n", b.outcome.to_uppercase(), vals.join(", ")));
+            if let Some(d) = &b.due {
+                s.push_str(&format!("  due {d}\n"));
+            }
+            for c in &b.conditions {
+                s.push_str(&format!("  {:<8} {:<7} {}\n", c.clause, c.value, c.text));
+            }
+            for search in &b.searches {
+                s.push_str(&format!("  searched: {}\n    {} candidate(s)", search.pattern, search.candidates));
+                match &search.nearest {
+                    Some(n) => s.push_str(&format!("; nearest: {n}\n")),
+                    None => s.push_str("; none on file\n"),
+                }
+            }
+        }
+        if !self.stopped.is_empty() {
+            s.push_str("\nnot considered:\n");
+            for st in &self.stopped {
+                let vals: Vec<String> = st.values.iter().map(|(k, v)| format!("{k} = {v}")).collect();
+                s.push_str(&format!("  {}: `where {}` is {}\n", vals.join(", "), st.condition.trim_start_matches("where "), st.value));
+            }
+            if self.stopped_total > self.stopped.len() {
+                s.push_str(&format!("  … and {} more\n", self.stopped_total - self.stopped.len()));
+            }
+        }
+        s
+    }
+}

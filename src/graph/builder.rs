@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use super::case::CaseGraph;
 use super::error::{LoadErrorKind, LoadErrors};
-use super::resolve::{EdgeInput, NodeInput, Resolver, excerpt, item_path};
+use super::resolve::{EdgeInput, FieldList, NodeInput, Resolver, excerpt, item_path};
 use super::schema::{FieldId, Schema};
 use super::value::Value;
 
@@ -113,7 +113,7 @@ impl CaseBuilder {
             let kind = r.node_kind(&n.kind, || item_path("nodes", index, Some("kind")), None);
             let mut bad = kind.is_none();
             let mut values = Vec::new();
-            let mut present = Vec::new();
+            let mut present = FieldList::new();
             if let Some(k) = kind {
                 let found = check_fields(&mut r, &n.fields, "nodes", index, |r, key| {
                     r.node_field(k, key, || item_path("nodes", index, Some(key)), None)
@@ -141,7 +141,7 @@ impl CaseBuilder {
             let kind = r.edge_kind(&e.kind, || item_path("edges", index, Some("kind")), None);
             let mut bad = kind.is_none();
             let mut values = Vec::new();
-            let mut present = Vec::new();
+            let mut present = FieldList::new();
             if let Some(k) = kind {
                 let found = check_fields(&mut r, &e.fields, "edges", index, |r, key| {
                     r.edge_field(k, key, || item_path("edges", index, Some(key)), None)
@@ -173,9 +173,9 @@ fn check_fields<'s>(
     list: &'static str,
     index: usize,
     mut lookup: impl FnMut(&mut Resolver<'s, '_>, &str) -> Option<(FieldId, &'s super::value::Type)>,
-) -> (Vec<(FieldId, Value)>, Vec<FieldId>, bool) {
+) -> (Vec<(FieldId, Value)>, FieldList, bool) {
     let mut values = Vec::with_capacity(fields.len());
-    let mut present = Vec::with_capacity(fields.len());
+    let mut present = FieldList::new();
     let mut bad = false;
     for (i, (key, value)) in fields.iter().enumerate() {
         if fields

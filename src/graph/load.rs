@@ -8,7 +8,9 @@ use super::case::CaseGraph;
 use super::convert::{parse_date, parse_decimal, parse_time};
 use super::error::{ErrorSink, LoadErrorKind, LoadErrors};
 use super::json::{self, Json, Kind, Member};
-use super::resolve::{EdgeInput, NodeInput, Resolver, did_you_mean, excerpt, item_path, push_key};
+use smallvec::SmallVec;
+
+use super::resolve::{FieldList, EdgeInput, NodeInput, Resolver, did_you_mean, excerpt, item_path, push_key};
 use super::schema::{EdgeKindId, FieldId, KindId, Schema};
 use super::value::{Type, Value};
 
@@ -371,27 +373,66 @@ enum Owner {
     Edge(EdgeKindId),
 }
 
-/// Converts an object's field members (every key but the envelope ones,
-/// which `skip` marks along with duplicates): the valid values, the fields
-/// present and not null, and whether any error was reported.
+/// Reports a key that appears twice in one object.
+fn duplicate_key(r: &mut Resolver<'_, '_>, path: String, m: &Member<'_>) {
+    r.error(
+        LoadErrorKind::DuplicateKey,
+        path,
+        Some(m.key_at),
+        format!(
+            "expected each key once in an object, found `{}` again",
+            excerpt(&m.key)
+        ),
+        Some("remove one of the two".to_owned()),
+    );
+}
+
+/// The members of a node or edge object, split in one pass: the envelope
+/// keys (`names`, first occurrence of each) and the field members. A
+/// repeated envelope key is a `DuplicateKey` error (`true` in the result).
+fn split<'t, const N: usize>(
+    r: &mut Resolver<'_, '_>,
+    members: &'t [Member<'t>],
+    names: [&str; N],
+    list: &'static str,
+    index: usize,
+) -> ([Option<&'t Member<'t>>; N], SmallVec<[&'t Member<'t>; 16]>, bool) {
+    let mut found: [Option<&'t Member<'t>>; N] = [None; N];
+    let mut rest = SmallVec::new();
+    let mut dup = false;
+    for m in members {
+        match names.iter().position(|n| *n == m.key) {
+            Some(i) => match found.get_mut(i) {
+                Some(slot @ None) => *slot = Some(m),
+                _ => {
+                    dup = true;
+                    duplicate_key(r, item_path(list, index, Some(&m.key)), m);
+                }
+            },
+            None => rest.push(m),
+        }
+    }
+    (found, rest, dup)
+}
+
+/// Converts an object's field members: the valid values, the fields
+/// present and not null, and whether any error was reported. A repeated
+/// field is a `DuplicateKey` error.
 fn fields(
     r: &mut Resolver<'_, '_>,
-    members: &[Member<'_>],
-    skip: &[bool],
+    members: &[&Member<'_>],
     owner: Owner,
     index: usize,
-) -> (Vec<(FieldId, Value)>, Vec<FieldId>, bool) {
+) -> (Vec<(FieldId, Value)>, FieldList, bool) {
     let list = match owner {
         Owner::Node(_) => "nodes",
         Owner::Edge(_) => "edges",
     };
-    let mut values = Vec::new();
-    let mut present = Vec::new();
+    let mut values = Vec::with_capacity(members.len());
+    let mut present = FieldList::new();
+    let mut seen = FieldList::new();
     let mut bad = false;
-    for (m, dup) in members.iter().zip(skip) {
-        if *dup {
-            continue;
-        }
+    for m in members {
         let key: &str = &m.key;
         let path = || item_path(list, index, Some(key));
         let found = match owner {
@@ -402,6 +443,12 @@ fn fields(
             bad = true;
             continue;
         };
+        if seen.contains(&f) {
+            bad = true;
+            duplicate_key(r, path(), m);
+            continue;
+        }
+        seen.push(f);
         if matches!(m.value.kind, Kind::Null) {
             continue;
         }
@@ -426,25 +473,18 @@ fn load_node<'t>(r: &mut Resolver<'_, 't>, index: usize, node: &'t Json<'t>) {
         );
         return;
     };
-    let dup = duplicate_keys(r, members, &|k| item_path("nodes", index, Some(k)));
-    let find = |key: &str| members.iter().find(|m| m.key == key);
-    let id = string_member(r, find("id"), "nodes", index, "id", node.at);
-    let kind_str = string_member(r, find("kind"), "nodes", index, "kind", node.at);
-    let kind = kind_str
+    let ([id, kind], rest, dup) = split(r, members, ["id", "kind"], "nodes", index);
+    let id = string_member(r, id, "nodes", index, "id", node.at);
+    let kind = string_member(r, kind, "nodes", index, "kind", node.at)
         .and_then(|(k, at)| r.node_kind(k, || item_path("nodes", index, Some("kind")), Some(at)));
-    let mut bad = id.is_none() || kind.is_none();
+    let mut bad = dup || id.is_none() || kind.is_none();
     let (values, present) = match kind {
         Some(kind) => {
-            let skip: Vec<bool> = members
-                .iter()
-                .zip(&dup)
-                .map(|(m, d)| *d || m.key == "id" || m.key == "kind")
-                .collect();
-            let (values, present, b) = fields(r, members, &skip, Owner::Node(kind), index);
+            let (values, present, b) = fields(r, &rest, Owner::Node(kind), index);
             bad |= b;
             (values, present)
         }
-        None => (Vec::new(), Vec::new()),
+        None => (Vec::new(), FieldList::new()),
     };
     r.add_node(NodeInput {
         index,
@@ -469,26 +509,19 @@ fn load_edge<'t>(r: &mut Resolver<'_, 't>, index: usize, edge: &'t Json<'t>) {
         );
         return;
     };
-    let dup = duplicate_keys(r, members, &|k| item_path("edges", index, Some(k)));
-    let find = |key: &str| members.iter().find(|m| m.key == key);
-    let kind_str = string_member(r, find("kind"), "edges", index, "kind", edge.at);
-    let from = string_member(r, find("from"), "edges", index, "from", edge.at);
-    let to = string_member(r, find("to"), "edges", index, "to", edge.at);
-    let kind = kind_str
+    let ([kind, from, to], rest, dup) = split(r, members, ["kind", "from", "to"], "edges", index);
+    let kind = string_member(r, kind, "edges", index, "kind", edge.at)
         .and_then(|(k, at)| r.edge_kind(k, || item_path("edges", index, Some("kind")), Some(at)));
-    let mut bad = kind.is_none();
+    let from = string_member(r, from, "edges", index, "from", edge.at);
+    let to = string_member(r, to, "edges", index, "to", edge.at);
+    let mut bad = dup || kind.is_none();
     let (values, present) = match kind {
         Some(kind) => {
-            let skip: Vec<bool> = members
-                .iter()
-                .zip(&dup)
-                .map(|(m, d)| *d || m.key == "kind" || m.key == "from" || m.key == "to")
-                .collect();
-            let (values, present, b) = fields(r, members, &skip, Owner::Edge(kind), index);
+            let (values, present, b) = fields(r, &rest, Owner::Edge(kind), index);
             bad |= b;
             (values, present)
         }
-        None => (Vec::new(), Vec::new()),
+        None => (Vec::new(), FieldList::new()),
     };
     r.add_edge(EdgeInput {
         index,

@@ -144,6 +144,9 @@ pub(crate) fn did_you_mean<'c>(
     suggest(input, candidates).map(|s| format!("did you mean `{s}`?"))
 }
 
+/// Field ids of one node or edge (inline up to 16).
+pub(crate) type FieldList = smallvec::SmallVec<[FieldId; 16]>;
+
 /// What the resolver knows about a node id.
 #[derive(Debug, Clone, Copy)]
 struct IdEntry {
@@ -169,7 +172,7 @@ pub(crate) struct NodeInput<'a> {
     /// The valid fields.
     pub(crate) fields: Vec<(FieldId, Value)>,
     /// Every field present and not null, valid or not (for the required check).
-    pub(crate) present: Vec<FieldId>,
+    pub(crate) present: FieldList,
     /// Some error was reported for this node.
     pub(crate) bad: bool,
 }
@@ -183,7 +186,7 @@ pub(crate) struct EdgeInput<'a> {
     pub(crate) to: Option<(&'a str, Option<usize>)>,
     pub(crate) at: Option<usize>,
     pub(crate) fields: Vec<(FieldId, Value)>,
-    pub(crate) present: Vec<FieldId>,
+    pub(crate) present: FieldList,
     pub(crate) bad: bool,
 }
 

@@ -3,8 +3,57 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use super::value::{EnumId, Type};
+
+/// The Fx hash (rustc's): a fast multiplicative hash for the schema's name
+/// tables. The tables hold schema names only, so input strings that collide
+/// cannot make a table grow; their lookups stay O(1). (Tables keyed by input,
+/// like the loader's node ids, keep std's DoS-resistant SipHash.)
+#[derive(Default, Clone, Copy)]
+struct FxHasher(u64);
+
+const FX_SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+impl FxHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(FX_SEED);
+    }
+}
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.add(u64::from_le_bytes(w));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut w = [0u8; 8];
+            if let Some(dst) = w.get_mut(..rest.len()) {
+                dst.copy_from_slice(rest);
+            }
+            self.add(u64::from_le_bytes(w));
+        }
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type NameMap<V> = HashMap<String, V, BuildHasherDefault<FxHasher>>;
 
 /// Index of a node kind in a [`Schema`].
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -177,17 +226,17 @@ pub enum SchemaError {
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct Schema {
     enums: Vec<EnumDef>,
-    enum_names: HashMap<String, EnumId>,
-    enum_values: Vec<HashMap<String, u16>>,
+    enum_names: NameMap<EnumId>,
+    enum_values: Vec<NameMap<u16>>,
     kinds: Vec<NodeKindDef>,
-    kind_names: HashMap<String, KindId>,
-    kind_fields: Vec<HashMap<String, FieldId>>,
+    kind_names: NameMap<KindId>,
+    kind_fields: Vec<NameMap<FieldId>>,
     /// Prefix sums of the node kinds' field counts: the global slot of
     /// (kind, field) is `field_base[kind] + field`.
     field_base: Vec<u32>,
     edges: Vec<EdgeKindDef>,
-    edge_names: HashMap<String, EdgeKindId>,
-    edge_fields: Vec<HashMap<String, FieldId>>,
+    edge_names: NameMap<EdgeKindId>,
+    edge_fields: Vec<NameMap<FieldId>>,
 }
 
 impl fmt::Debug for Schema {
@@ -345,7 +394,7 @@ impl SchemaBuilder {
             });
         }
         let id = EnumId(next_id(s.enums.len(), "enums", name)?);
-        let mut index = HashMap::with_capacity(values.len());
+        let mut index = NameMap::default();
         for (i, v) in values.iter().enumerate() {
             let ix = next_id(i, "enum values", v)?;
             if index.insert((*v).to_owned(), ix).is_some() {
@@ -369,8 +418,8 @@ impl SchemaBuilder {
         owner: &str,
         fields: &[FieldDef],
         reserved: &[&str],
-    ) -> Result<HashMap<String, FieldId>, SchemaError> {
-        let mut index = HashMap::with_capacity(fields.len());
+    ) -> Result<NameMap<FieldId>, SchemaError> {
+        let mut index = NameMap::default();
         for (i, f) in fields.iter().enumerate() {
             if reserved.contains(&f.name.as_str()) {
                 return Err(SchemaError::ReservedField {

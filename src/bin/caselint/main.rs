@@ -2,6 +2,7 @@
 
 mod check;
 mod common;
+mod explain;
 mod review;
 mod test;
 
@@ -21,6 +22,7 @@ enum Command {
     Review(review::ReviewArgs),
     Due(review::DueArgs),
     Check(check::CheckArgs),
+    Explain(explain::ExplainArgs),
     Test(test::TestArgs),
 }
 
@@ -37,6 +39,7 @@ fn main() -> ExitCode {
         Command::Review(a) => review::run(a),
         Command::Due(a) => review::run_due(a),
         Command::Check(a) => check::run(a),
+        Command::Explain(a) => explain::run(a),
         Command::Test(a) => test::run(a),
     };
     ExitCode::from(code)

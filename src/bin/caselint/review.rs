@@ -60,7 +60,7 @@ pub struct DueArgs {
     lang: Option<String>,
 }
 
-fn parse_day(s: &str) -> Result<jiff::civil::Date, String> {
+pub fn parse_day(s: &str) -> Result<jiff::civil::Date, String> {
     s.parse::<jiff::civil::Date>()
         .ok()
         .filter(|d| d.to_string() == s)
@@ -100,6 +100,28 @@ fn read_input(path: &PathBuf) -> Result<String, u8> {
         eprintln!("error: cannot read `{}`: {e}", path.display());
         2
     })
+}
+
+/// Reads and loads one case file, printing load errors with their place.
+pub fn read_case(pack: &RulePack, path: &PathBuf) -> Result<caselint::CaseGraph, u8> {
+    let text = read_input(path)?;
+    pack.load_case(&text).map_err(|errs| {
+        print_load_errors(path, &errs);
+        2
+    })
+}
+
+fn print_load_errors(path: &PathBuf, errs: &caselint::LoadErrors) {
+    for e in &errs.errors {
+        let at = if e.path.is_empty() { "$" } else { e.path.as_str() };
+        eprintln!("{}:{}:{}: error: {} (at `{at}`)", path.display(), e.line, e.column, e.message);
+        if let Some(h) = &e.help {
+            eprintln!("  help: {h}");
+        }
+    }
+    if errs.truncated {
+        eprintln!("{}: more errors were found; only the first {} are shown", path.display(), errs.errors.len());
+    }
 }
 
 fn is_lines(path: &PathBuf) -> bool {

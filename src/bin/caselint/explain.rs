@@ -1,0 +1,83 @@
+//! `caselint explain RULE CASE`: why a rule fired, or why it did not.
+
+use crate::common::{default_pack, load_pack};
+use crate::review::{lang_of, read_case};
+use caselint::ReviewOptions;
+use clap::{Args, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Clone, Copy, ValueEnum, PartialEq)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+/// Explain why a rule fired on a case, or why it did not.
+#[derive(Args)]
+#[command(after_help = "Examples:\n  caselint explain cn.cpl.085.detention_family_notice examples/cases/robbery-juvenile-defects.json\n  caselint explain cn.cpl.085.detention_family_notice case.json --node d1\n  caselint explain cn.cpl.187.indictment_service case.json --format json")]
+pub struct ExplainArgs {
+    /// The rule id, e.g. cn.cpl.085.detention_family_notice.
+    rule: String,
+    /// The case file.
+    case: PathBuf,
+    /// Only bindings that involve this node id.
+    #[arg(long)]
+    node: Option<String>,
+    /// The rule pack's folder (default: the shipped rules/cn-criminal).
+    #[arg(long)]
+    rules: Option<PathBuf>,
+    /// Explain as of this day (YYYY-MM-DD).
+    #[arg(long, value_parser = crate::review::parse_day)]
+    as_of: Option<jiff::civil::Date>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    format: Format,
+    /// Language of values shown (enum labels).
+    #[arg(long)]
+    lang: Option<String>,
+}
+
+pub fn run(a: ExplainArgs) -> u8 {
+    let pack = match load_pack(&a.rules.clone().unwrap_or_else(default_pack)) {
+        Ok(p) => p,
+        Err(c) => return c,
+    };
+    let lang = match lang_of(&pack, a.lang.as_deref()) {
+        Ok(l) => l,
+        Err(c) => return c,
+    };
+    if !pack.rule_ids().contains(&a.rule.as_str()) {
+        eprintln!("error: the pack has no rule `{}`", a.rule);
+        let ids = pack.rule_ids();
+        if let Some(h) = caselint::diag::did_you_mean(&a.rule, ids.iter().copied()) {
+            eprintln!("  help: {h}");
+        } else {
+            eprintln!("  help: `caselint check` lists the pack; rule ids look like cn.cpl.085.detention_family_notice");
+        }
+        return 2;
+    }
+    let case = match read_case(&pack, &a.case) {
+        Ok(c) => c,
+        Err(c) => return c,
+    };
+    if let Some(n) = &a.node
+        && case.node_by_id(n).is_none()
+    {
+        eprintln!("error: the case has no node `{n}`");
+        return 2;
+    }
+    let opts = ReviewOptions { as_of: a.as_of, lang, ..ReviewOptions::default() };
+    match pack.explain(&case, &a.rule, a.node.as_deref(), &opts) {
+        Ok(x) => {
+            match a.format {
+                Format::Text => print!("{}", x.to_text()),
+                Format::Json => println!("{}", serde_json::to_string_pretty(&x).unwrap_or_default()),
+            }
+            0
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            2
+        }
+    }
+}
