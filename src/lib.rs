@@ -28,6 +28,7 @@
 pub mod check;
 pub mod diag;
 pub mod eval;
+pub mod r#gen;
 pub mod graph;
 mod pack;
 pub mod pack_test;

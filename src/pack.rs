@@ -206,7 +206,12 @@ impl RulePack {
     }
 
     /// Reviews a case and records which conditions of which rules were seen true and false.
-    pub fn review_covered(&self, case: &CaseGraph, opts: &ReviewOptions, cov: &mut eval::Coverage) -> Result<Report, EvalError> {
+    pub fn review_covered(
+        &self,
+        case: &CaseGraph,
+        opts: &ReviewOptions,
+        cov: &mut eval::Coverage,
+    ) -> Result<Report, EvalError> {
         let mut report = eval::review(&self.program, case, opts, Some(cov))?;
         for f in &mut report.findings {
             f.source = self.rule_sources.get(&f.rule).cloned();

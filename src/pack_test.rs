@@ -2,9 +2,9 @@
 //! in the pack's `tests/*.test.json` files (docs/pack-tests.md), and the
 //! coverage they give each rule.
 
+use crate::RulePack;
 use crate::eval::{Coverage, Lang, ReviewOptions};
 use crate::report::Finding;
-use crate::RulePack;
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -140,12 +140,18 @@ pub fn discover(pack_dir: &Path) -> Vec<PathBuf> {
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for e in entries.flatten() {
         let p = e.path();
         if p.is_dir() && depth < 16 {
             walk(&p, out, depth + 1);
-        } else if p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.ends_with(".test.json")) {
+        } else if p
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.ends_with(".test.json"))
+        {
             out.push(p);
         }
     }
@@ -162,14 +168,24 @@ pub fn run(pack: &RulePack, files: &[PathBuf], filter: Option<&str>) -> TestRun 
         let text = match std::fs::read_to_string(file) {
             Ok(t) => t,
             Err(e) => {
-                run.file_errors.push(TestFileError { file: file.clone(), line: 0, column: 0, message: format!("cannot read: {e}") });
+                run.file_errors.push(TestFileError {
+                    file: file.clone(),
+                    line: 0,
+                    column: 0,
+                    message: format!("cannot read: {e}"),
+                });
                 continue;
             }
         };
         let spec: TestFile = match serde_json::from_str(&text) {
             Ok(s) => s,
             Err(e) => {
-                run.file_errors.push(TestFileError { file: file.clone(), line: e.line(), column: e.column(), message: e.to_string() });
+                run.file_errors.push(TestFileError {
+                    file: file.clone(),
+                    line: e.line(),
+                    column: e.column(),
+                    message: e.to_string(),
+                });
                 continue;
             }
         };
@@ -186,8 +202,20 @@ pub fn run(pack: &RulePack, files: &[PathBuf], filter: Option<&str>) -> TestRun 
     run
 }
 
-fn run_one(pack: &RulePack, file: &Path, t: &TestSpec, rules: &mut BTreeMap<String, RuleCoverage>, cov: &mut Coverage) -> TestResult {
-    let mut result = TestResult { file: file.to_path_buf(), name: t.name.clone(), failures: vec![], expected: t.expect.clone(), actual: vec![] };
+fn run_one(
+    pack: &RulePack,
+    file: &Path,
+    t: &TestSpec,
+    rules: &mut BTreeMap<String, RuleCoverage>,
+    cov: &mut Coverage,
+) -> TestResult {
+    let mut result = TestResult {
+        file: file.to_path_buf(),
+        name: t.name.clone(),
+        failures: vec![],
+        expected: t.expect.clone(),
+        actual: vec![],
+    };
     let case_text = match (&t.case, &t.case_file) {
         (Some(c), None) => c.to_string(),
         (None, Some(f)) => {
@@ -195,13 +223,17 @@ fn run_one(pack: &RulePack, file: &Path, t: &TestSpec, rules: &mut BTreeMap<Stri
             match std::fs::read_to_string(&p) {
                 Ok(s) => s,
                 Err(e) => {
-                    result.failures.push(format!("cannot read case file `{}`: {e}", p.display()));
+                    result
+                        .failures
+                        .push(format!("cannot read case file `{}`: {e}", p.display()));
                     return result;
                 }
             }
         }
         _ => {
-            result.failures.push("a test gives exactly one of `case` and `case_file`".to_string());
+            result
+                .failures
+                .push("a test gives exactly one of `case` and `case_file`".to_string());
             return result;
         }
     };
@@ -210,7 +242,9 @@ fn run_one(pack: &RulePack, file: &Path, t: &TestSpec, rules: &mut BTreeMap<Stri
         Some(s) => match s.parse::<jiff::civil::Date>() {
             Ok(d) => Some(d),
             Err(_) => {
-                result.failures.push(format!("`as_of` `{s}` is not a day YYYY-MM-DD"));
+                result
+                    .failures
+                    .push(format!("`as_of` `{s}` is not a day YYYY-MM-DD"));
                 return result;
             }
         },
@@ -219,12 +253,19 @@ fn run_one(pack: &RulePack, file: &Path, t: &TestSpec, rules: &mut BTreeMap<Stri
         Ok(c) => c,
         Err(errs) => {
             for e in errs.errors {
-                result.failures.push(format!("case does not load: {} (at `{}`)", e.message, e.path));
+                result.failures.push(format!(
+                    "case does not load: {} (at `{}`)",
+                    e.message, e.path
+                ));
             }
             return result;
         }
     };
-    let opts = ReviewOptions { as_of, lang: Lang::Default, ..ReviewOptions::default() };
+    let opts = ReviewOptions {
+        as_of,
+        lang: Lang::Default,
+        ..ReviewOptions::default()
+    };
     let report = match pack.review_covered(&case, &opts, cov) {
         Ok(r) => r,
         Err(e) => {
@@ -241,7 +282,11 @@ fn run_one(pack: &RulePack, file: &Path, t: &TestSpec, rules: &mut BTreeMap<Stri
         Only::None => t.expect.iter().map(|e| e.rule.clone()).collect(),
         Only::All(s) if s == "*" => rules.keys().cloned().collect(),
         Only::All(s) => std::iter::once(s.clone()).collect(),
-        Only::Rules(r) => r.iter().cloned().chain(t.expect.iter().map(|e| e.rule.clone())).collect(),
+        Only::Rules(r) => r
+            .iter()
+            .cloned()
+            .chain(t.expect.iter().map(|e| e.rule.clone()))
+            .collect(),
     };
     let strict: BTreeSet<String> = match &t.only {
         Only::None => BTreeSet::new(),
@@ -261,7 +306,11 @@ fn run_one(pack: &RulePack, file: &Path, t: &TestSpec, rules: &mut BTreeMap<Stri
     }
     let mut matched = vec![false; report.findings.len()];
     for e in &t.expect {
-        let hit = report.findings.iter().enumerate().position(|(i, f)| !matched.get(i).copied().unwrap_or(true) && matches(e, f));
+        let hit = report
+            .findings
+            .iter()
+            .enumerate()
+            .position(|(i, f)| !matched.get(i).copied().unwrap_or(true) && matches(e, f));
         match hit {
             Some(i) => {
                 if let Some(m) = matched.get_mut(i) {
@@ -273,17 +322,28 @@ fn run_one(pack: &RulePack, file: &Path, t: &TestSpec, rules: &mut BTreeMap<Stri
     }
     for (f, m) in report.findings.iter().zip(&matched) {
         if !m && strict.contains(&f.rule) {
-            result.failures.push(format!("unexpected: {} [{}] {}", f.rule, f.nodes.join(", "), f.message.as_str()));
+            result.failures.push(format!(
+                "unexpected: {} [{}] {}",
+                f.rule,
+                f.nodes.join(", "),
+                f.message.as_str()
+            ));
         }
     }
-    result.actual = report.findings.into_iter().filter(|f| about.contains(&f.rule)).collect();
+    result.actual = report
+        .findings
+        .into_iter()
+        .filter(|f| about.contains(&f.rule))
+        .collect();
     result
 }
 
 fn matches(e: &Expected, f: &Finding) -> bool {
     e.rule == f.rule
         && e.nodes.as_ref().is_none_or(|n| *n == f.nodes)
-        && e.severity.as_deref().is_none_or(|s| s == crate::report::severity_name(f.severity))
+        && e.severity
+            .as_deref()
+            .is_none_or(|s| s == crate::report::severity_name(f.severity))
         && e.pending.is_none_or(|p| p == f.is_pending())
 }
 
@@ -305,7 +365,11 @@ pub fn describe(e: &Expected) -> String {
 /// JUnit XML for court CI systems.
 pub fn junit(run: &TestRun, suite: &str) -> String {
     let esc = |s: &str| {
-        s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&apos;")
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+            .replace('\'', "&apos;")
     };
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     out.push_str(&format!(
@@ -316,12 +380,24 @@ pub fn junit(run: &TestRun, suite: &str) -> String {
         run.file_errors.len()
     ));
     for r in &run.results {
-        let class = r.file.file_name().and_then(|n| n.to_str()).unwrap_or("tests");
-        out.push_str(&format!("  <testcase classname=\"{}\" name=\"{}\"", esc(class), esc(&r.name)));
+        let class = r
+            .file
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("tests");
+        out.push_str(&format!(
+            "  <testcase classname=\"{}\" name=\"{}\"",
+            esc(class),
+            esc(&r.name)
+        ));
         if r.passed() {
             out.push_str("/>\n");
         } else {
-            out.push_str(&format!(">\n    <failure message=\"{}\">{}</failure>\n  </testcase>\n", esc(r.failures.first().map_or("", String::as_str)), esc(&r.failures.join("\n"))));
+            out.push_str(&format!(
+                ">\n    <failure message=\"{}\">{}</failure>\n  </testcase>\n",
+                esc(r.failures.first().map_or("", String::as_str)),
+                esc(&r.failures.join("\n"))
+            ));
         }
     }
     for e in &run.file_errors {

@@ -202,17 +202,22 @@ impl<'a> Checker<'a> {
                         let k = q.head_kind;
                         (Expr::Agg(*agg, None, Box::new(q)), Ty::Node(k))
                     }
-                    Agg::Sum | Agg::Min | Agg::Max => {
+                    Agg::Sum | Agg::Product | Agg::Min | Agg::Max => {
                         let (v, t) = match value {
                             Some(v) => self.expr(v, None),
                             None => err_expr(),
                         };
                         let ok = t.is_numeric()
-                            || (*agg != Agg::Sum && matches!(t, Ty::Date | Ty::DateTime));
+                            || (matches!(agg, Agg::Min | Agg::Max)
+                                && matches!(t, Ty::Date | Ty::DateTime));
                         if !ok {
                             let msg = format!(
                                 "cannot {} {}",
-                                if *agg == Agg::Sum { "sum" } else { "compare" },
+                                if matches!(agg, Agg::Sum | Agg::Product) {
+                                    "combine"
+                                } else {
+                                    "compare"
+                                },
                                 self.ty_name(&t)
                             );
                             self.error(Code::Type, value.as_ref().map_or(e.span, |v| v.span), msg);

@@ -339,6 +339,23 @@ pub struct Rule {
     pub span: Span,
 }
 
+/// A checked view: rows of named values, one per binding.
+#[derive(Clone, Debug)]
+pub struct View {
+    /// Its name.
+    pub name: String,
+    /// Its title by language.
+    pub title: Texts,
+    /// The binding sequence.
+    pub ops: Vec<Op>,
+    /// Columns: key, heading by language, value.
+    pub columns: Vec<(String, Texts, Expr)>,
+    /// Slots of the nodes each row is about, in binding order.
+    pub report: Vec<Slot>,
+    /// Frame size.
+    pub nslots: u32,
+}
+
 /// A checked definition.
 #[derive(Clone, Debug)]
 pub struct Def {
@@ -429,6 +446,8 @@ pub struct Program {
     pub calendar: Calendar,
     /// Rules, sorted by id then part.
     pub rules: Vec<Rule>,
+    /// Views, in declaration order.
+    pub views: Vec<View>,
 }
 
 impl Program {

@@ -178,6 +178,23 @@ impl<'a> Checker<'a> {
             }
         }
         rules.sort_by(|a, b| (&a.id, &a.part).cmp(&(&b.id, &b.part)));
+        let mut views = Vec::new();
+        let mut view_names = HashSet::new();
+        for it in items {
+            if let Item::View(v) = it {
+                if !view_names.insert(v.name.name.clone()) {
+                    self.error(
+                        Code::Duplicate,
+                        v.name.span,
+                        format!("view `{}` is declared twice", v.name.name),
+                    );
+                    continue;
+                }
+                if let Some(view) = self.view(v) {
+                    views.push(view);
+                }
+            }
+        }
         self.warn_unused(items);
         let defs: Vec<Def> = self.defs.iter().flatten().cloned().collect();
         if defs.len() != self.defs.len() {
@@ -193,6 +210,7 @@ impl<'a> Checker<'a> {
             tables: std::mem::take(&mut self.tables),
             calendar: std::mem::take(&mut self.calendar),
             rules,
+            views,
         })
     }
 

@@ -113,6 +113,23 @@ impl<'a> Checker<'a> {
                 .field_def(kind, f)
                 .map_or(Ty::Any, |d| field_ty(&d.ty));
             let test = self.cond_test(f, ty, c);
+            // `type = a, type = b`: a shape no node can match.
+            let clash = tests.iter().chain(index.iter()).any(|t: &FieldTest| {
+                t.field == test.field
+                    && t.op == Some(ast::CmpOp::Eq)
+                    && test.op == Some(ast::CmpOp::Eq)
+                    && matches!((&t.value, &test.value), (Expr::Const(a), Expr::Const(b)) if a != b)
+            });
+            if clash {
+                self.diags.push(
+                    Diagnostic::warning(
+                        Code::NeverHolds,
+                        c.value.span,
+                        format!("`{}` cannot equal two different values", c.field.name),
+                    )
+                    .with_help("no node matches this shape"),
+                );
+            }
             if index.is_none()
                 && test.op == Some(ast::CmpOp::Eq)
                 && matches!(test.value, Expr::Const(Const::Enum(..)))

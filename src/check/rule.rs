@@ -40,86 +40,8 @@ impl<'a> Checker<'a> {
                     severity = Some(*s);
                 }
                 Clause::Tags(t, _) => tags.extend(t.iter().map(|i| i.name.clone())),
-                Clause::For(bindings, _) => {
-                    for b in bindings {
-                        match b {
-                            Binding::Pattern(p) => {
-                                let before = self.frame.next;
-                                let q = self.query(p, None);
-                                // Report the pattern's node variables in the order written.
-                                let mut slots: Vec<Slot> = (before..self.frame.next)
-                                    .map(Slot)
-                                    .filter(|s| {
-                                        self.frame
-                                            .vars
-                                            .iter()
-                                            .any(|v| v.slot == *s && matches!(v.ty, Ty::Node(_)))
-                                    })
-                                    .collect();
-                                slots.sort();
-                                report.extend(slots);
-                                ops.push(Op::Match(q));
-                            }
-                            Binding::Value(name, e) => {
-                                let (x, t) = self.expr(e, None);
-                                if self.frame.lookup(&name.name).is_some() {
-                                    self.error(
-                                        Code::Duplicate,
-                                        name.span,
-                                        format!("`{}` is already bound", name.name),
-                                    );
-                                }
-                                let slot = self.frame.bind(&name.name, t.clone());
-                                if matches!(t, Ty::Node(_)) {
-                                    report.push(slot);
-                                }
-                                ops.push(Op::Value(slot, x));
-                            }
-                            Binding::Each(name, e) => {
-                                let (x, t) = self.expr(e, None);
-                                let elem = match t {
-                                    Ty::List(t) => *t,
-                                    Ty::Any => Ty::Any,
-                                    other => {
-                                        let msg = format!(
-                                            "`for … in` needs a list; this is {}",
-                                            self.ty_name(&other)
-                                        );
-                                        self.error(Code::Type, e.span, msg);
-                                        Ty::Any
-                                    }
-                                };
-                                if self.frame.lookup(&name.name).is_some() {
-                                    self.error(
-                                        Code::Duplicate,
-                                        name.span,
-                                        format!("`{}` is already bound", name.name),
-                                    );
-                                }
-                                let slot = self.frame.bind(&name.name, elem);
-                                ops.push(Op::Each(slot, x));
-                            }
-                        }
-                    }
-                }
-                Clause::Let(name, e, _) => {
-                    let (x, t) = self.expr(e, None);
-                    if self.frame.lookup(&name.name).is_some() {
-                        self.error(
-                            Code::Duplicate,
-                            name.span,
-                            format!("`{}` is already bound", name.name),
-                        );
-                    }
-                    let slot = self.frame.bind(&name.name, t.clone());
-                    if matches!(t, Ty::Node(_)) {
-                        report.push(slot);
-                    }
-                    ops.push(Op::Let(slot, x));
-                }
-                Clause::Where(e, span) => {
-                    let x = self.expect_ty(e, &Ty::Bool);
-                    ops.push(Op::Where(x, *span));
+                Clause::For(..) | Clause::Let(..) | Clause::Where(..) => {
+                    self.binding_clause(c, &mut ops, &mut report);
                 }
                 _ => deferred.push(c),
             }
@@ -248,6 +170,252 @@ impl<'a> Checker<'a> {
         }
         Some(rule)
     }
+}
+
+impl<'a> Checker<'a> {
+    /// Checks a view: its bindings, title and columns.
+    pub(super) fn view(&mut self, v: &'a ast::ViewDecl) -> Option<View> {
+        self.frame = super::Frame::default();
+        let mut ops = vec![];
+        let mut report = vec![];
+        let mut title = None;
+        for c in &v.clauses {
+            match c {
+                Clause::Title(..) => {}
+                Clause::For(..) | Clause::Let(..) | Clause::Where(..) => {
+                    self.binding_clause(c, &mut ops, &mut report)
+                }
+                other => {
+                    let span = clause_span(other);
+                    self.error(
+                        Code::MisplacedClause,
+                        span,
+                        "a view takes only `title`, `for`, `let`, `where` and `column`",
+                    );
+                }
+            }
+        }
+        for c in &v.clauses {
+            if let Clause::Title(t, span) = c {
+                if title.is_some() {
+                    self.error(Code::MisplacedClause, *span, "`title` is given twice");
+                }
+                title = Some(self.texts(t, *span, "title"));
+            }
+        }
+        let mut columns = vec![];
+        let mut names = BTreeSet::new();
+        for col in &v.columns {
+            if !names.insert(col.name.name.clone()) {
+                self.error(
+                    Code::Duplicate,
+                    col.name.span,
+                    format!("column `{}` is declared twice", col.name.name),
+                );
+            }
+            let label = self.texts(&col.label, col.span, "column heading");
+            let (x, t) = self.expr(&col.value, None);
+            if matches!(t, Ty::Row(_) | Ty::Edge(_)) {
+                let msg = format!("a column cannot show {}", self.ty_name(&t));
+                self.error(Code::Type, col.value.span, msg);
+            }
+            columns.push((col.name.name.clone(), label, x));
+        }
+        let Some(title) = title else {
+            self.error(
+                Code::MissingClause,
+                v.name.span,
+                format!("view `{}` has no title", v.name.name),
+            );
+            return None;
+        };
+        Some(View {
+            name: v.name.name.clone(),
+            title,
+            ops: push_down_wheres(ops),
+            columns,
+            report,
+            nslots: self.frame.max,
+        })
+    }
+}
+
+fn clause_span(c: &Clause) -> ast::Span {
+    match c {
+        Clause::Severity(_, s)
+        | Clause::Title(_, s)
+        | Clause::Cite(_, s)
+        | Clause::Tags(_, s)
+        | Clause::Message(_, _, s)
+        | Clause::InForce(_, _, s)
+        | Clause::For(_, s)
+        | Clause::Let(_, _, s)
+        | Clause::Where(_, s)
+        | Clause::Unless(_, s)
+        | Clause::Require(_, s)
+        | Clause::Due(_, s) => *s,
+    }
+}
+
+impl Checker<'_> {
+    /// `for`, `let` and `where`: appends their operations; node variables go to `report`.
+    pub(super) fn binding_clause(&mut self, c: &Clause, ops: &mut Vec<Op>, report: &mut Vec<Slot>) {
+        match c {
+            Clause::For(bindings, _) => {
+                for b in bindings {
+                    match b {
+                        Binding::Pattern(p) => {
+                            let before = self.frame.next;
+                            let q = self.query(p, None);
+                            // Report the pattern's node variables in the order written.
+                            let mut slots: Vec<Slot> = (before..self.frame.next)
+                                .map(Slot)
+                                .filter(|s| {
+                                    self.frame
+                                        .vars
+                                        .iter()
+                                        .any(|v| v.slot == *s && matches!(v.ty, Ty::Node(_)))
+                                })
+                                .collect();
+                            slots.sort();
+                            report.extend(slots);
+                            ops.push(Op::Match(q));
+                        }
+                        Binding::Value(name, e) => {
+                            let (x, t) = self.expr(e, None);
+                            if self.frame.lookup(&name.name).is_some() {
+                                self.error(
+                                    Code::Duplicate,
+                                    name.span,
+                                    format!("`{}` is already bound", name.name),
+                                );
+                            }
+                            let slot = self.frame.bind(&name.name, t.clone());
+                            if matches!(t, Ty::Node(_)) {
+                                report.push(slot);
+                            }
+                            ops.push(Op::Value(slot, x));
+                        }
+                        Binding::Each(name, e) => {
+                            let (x, t) = self.expr(e, None);
+                            let elem = match t {
+                                Ty::List(t) => *t,
+                                Ty::Any => Ty::Any,
+                                other => {
+                                    let msg = format!(
+                                        "`for … in` needs a list; this is {}",
+                                        self.ty_name(&other)
+                                    );
+                                    self.error(Code::Type, e.span, msg);
+                                    Ty::Any
+                                }
+                            };
+                            if self.frame.lookup(&name.name).is_some() {
+                                self.error(
+                                    Code::Duplicate,
+                                    name.span,
+                                    format!("`{}` is already bound", name.name),
+                                );
+                            }
+                            let slot = self.frame.bind(&name.name, elem);
+                            ops.push(Op::Each(slot, x));
+                        }
+                    }
+                }
+            }
+            Clause::Let(name, e, _) => {
+                let (x, t) = self.expr(e, None);
+                if self.frame.lookup(&name.name).is_some() {
+                    self.error(
+                        Code::Duplicate,
+                        name.span,
+                        format!("`{}` is already bound", name.name),
+                    );
+                }
+                let slot = self.frame.bind(&name.name, t.clone());
+                if matches!(t, Ty::Node(_)) {
+                    report.push(slot);
+                }
+                ops.push(Op::Let(slot, x));
+            }
+            Clause::Where(e, span) => {
+                let x = self.expect_ty(e, &Ty::Bool);
+                if const_truth(&x) == Some(false) {
+                    self.diags.push(
+                        Diagnostic::warning(
+                            Code::NeverHolds,
+                            e.span,
+                            "this condition can never hold",
+                        )
+                        .with_help("the rule can never fire; check the values compared"),
+                    );
+                }
+                ops.push(Op::Where(x, *span));
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The truth of a condition made only of constants, when it is one.
+pub(super) fn const_truth(e: &Expr) -> Option<bool> {
+    match e {
+        Expr::Const(Const::Bool(b)) => Some(*b),
+        Expr::Not(x) => const_truth(x).map(|b| !b),
+        Expr::And(a, b) => match (const_truth(a), const_truth(b)) {
+            (Some(false), _) | (_, Some(false)) => Some(false),
+            (Some(true), Some(true)) => Some(true),
+            _ => None,
+        },
+        Expr::Or(a, b) => match (const_truth(a), const_truth(b)) {
+            (Some(true), _) | (_, Some(true)) => Some(true),
+            (Some(false), Some(false)) => Some(false),
+            _ => None,
+        },
+        Expr::Compare(first, rest) => {
+            let mut prev = const_of(first)?;
+            let mut all = true;
+            for (op, next) in rest {
+                let cur = const_of(next)?;
+                let o = const_order(prev, cur)?;
+                let holds = match op {
+                    ast::CmpOp::Eq => o.is_eq(),
+                    ast::CmpOp::Ne => !o.is_eq(),
+                    ast::CmpOp::Lt => o.is_lt(),
+                    ast::CmpOp::Le => o.is_le(),
+                    ast::CmpOp::Gt => o.is_gt(),
+                    ast::CmpOp::Ge => o.is_ge(),
+                };
+                all &= holds;
+                prev = cur;
+            }
+            Some(all)
+        }
+        _ => None,
+    }
+}
+
+fn const_of(e: &Expr) -> Option<&Const> {
+    match e {
+        Expr::Const(c) => Some(c),
+        _ => None,
+    }
+}
+
+fn const_order(a: &Const, b: &Const) -> Option<std::cmp::Ordering> {
+    use rust_decimal::Decimal;
+    Some(match (a, b) {
+        (Const::Int(x), Const::Int(y)) => x.cmp(y),
+        (Const::Int(x), Const::Decimal(y)) => Decimal::from(*x).cmp(y),
+        (Const::Decimal(x), Const::Int(y)) => x.cmp(&Decimal::from(*y)),
+        (Const::Decimal(x), Const::Decimal(y)) => x.cmp(y),
+        (Const::Date(x), Const::Date(y)) => x.cmp(y),
+        (Const::Time(x), Const::Time(y)) => x.cmp(y),
+        (Const::Text(x), Const::Text(y)) => x.cmp(y),
+        (Const::Bool(x), Const::Bool(y)) => x.cmp(y),
+        (Const::Enum(e, x), Const::Enum(f, y)) if e == f => x.cmp(y),
+        _ => return None,
+    })
 }
 
 /// Moves each `where` to just after the operation that binds the last slot it reads.

@@ -104,7 +104,13 @@ pub fn explain(
     };
     let mut cx = Ctx::new(prog, g, opts.step_budget, &lang);
     let focus = focus.and_then(|f| g.node_by_id(f));
-    let mut out = Explanation { rule: rule_id.to_string(), known: false, bindings: vec![], stopped: vec![], stopped_total: 0 };
+    let mut out = Explanation {
+        rule: rule_id.to_string(),
+        known: false,
+        bindings: vec![],
+        stopped: vec![],
+        stopped_total: 0,
+    };
     for rule in prog.rules.iter().filter(|r| r.id == rule_id) {
         out.known = true;
         cx.rule = rule.id.clone();
@@ -138,7 +144,9 @@ fn values(cx: &Ctx<'_>, rule: &Rule, frame: &[V]) -> Vec<(String, String)> {
 fn describe_node(g: &CaseGraph, n: NodeIx) -> String {
     let schema = g.schema();
     let k = g.node_kind(n);
-    let Some(kind) = schema.kind(k) else { return g.node_id(n).to_string() };
+    let Some(kind) = schema.kind(k) else {
+        return g.node_id(n).to_string();
+    };
     let mut parts = vec![kind.name.clone()];
     for fname in ["type", "role", "crime", "penalty", "name", "date", "time"] {
         if let Some(f) = schema.field(k, fname)
@@ -146,7 +154,9 @@ fn describe_node(g: &CaseGraph, n: NodeIx) -> String {
         {
             let ty = schema.field_def(k, f).map(|d| d.ty.clone());
             let s = match (v, ty.and_then(|t| t.enum_id())) {
-                (crate::graph::Value::Enum(x), Some(e)) => schema.enum_value_name(e, *x).unwrap_or("?").to_string(),
+                (crate::graph::Value::Enum(x), Some(e)) => {
+                    schema.enum_value_name(e, *x).unwrap_or("?").to_string()
+                }
                 (crate::graph::Value::Text(t), _) => t.to_string(),
                 (crate::graph::Value::Date(d), _) => d.to_string(),
                 (crate::graph::Value::Time(t), _) => t.strftime("%H:%M").to_string(),
@@ -227,7 +237,11 @@ fn walk(
             } else if binds_focus(frame, focus) {
                 out.stopped_total += 1;
                 if out.stopped.len() < 50 {
-                    out.stopped.push(Stopped { values: values(cx, rule, frame), condition: text_of(sources, *span), value: tri(&v) });
+                    out.stopped.push(Stopped {
+                        values: values(cx, rule, frame),
+                        condition: text_of(sources, *span),
+                        value: tri(&v),
+                    });
                 }
             }
         }
@@ -241,11 +255,21 @@ fn set(frame: &mut [V], slot: Slot, v: V) {
     }
 }
 
-fn finish(cx: &mut Ctx<'_>, rule: &Rule, frame: &mut [V], sources: &SourceMap, opts: &ReviewOptions) -> Result<BindingTrace, EvalError> {
+fn finish(
+    cx: &mut Ctx<'_>,
+    rule: &Rule,
+    frame: &mut [V],
+    sources: &SourceMap,
+    opts: &ReviewOptions,
+) -> Result<BindingTrace, EvalError> {
     let mut conditions = vec![];
     for op in &rule.ops {
         if let Op::Where(_, span) = op {
-            conditions.push(CondTrace { clause: "where".into(), text: text_of(sources, *span), value: "true".into() });
+            conditions.push(CondTrace {
+                clause: "where".into(),
+                text: text_of(sources, *span),
+                value: "true".into(),
+            });
         }
     }
     if let Some((_, _, on)) = &rule.in_force {
@@ -259,12 +283,20 @@ fn finish(cx: &mut Ctx<'_>, rule: &Rule, frame: &mut [V], sources: &SourceMap, o
     }
     for (u, span) in &rule.unless {
         let v = cx.eval(u, frame)?;
-        conditions.push(CondTrace { clause: "unless".into(), text: text_of(sources, *span), value: tri(&v) });
+        conditions.push(CondTrace {
+            clause: "unless".into(),
+            text: text_of(sources, *span),
+            value: tri(&v),
+        });
     }
     let mut searches = vec![];
     if let Some((req, span)) = &rule.require {
         let v = cx.eval(req, frame)?;
-        conditions.push(CondTrace { clause: "require".into(), text: text_of(sources, *span), value: tri(&v) });
+        conditions.push(CondTrace {
+            clause: "require".into(),
+            text: text_of(sources, *span),
+            value: tri(&v),
+        });
         if v == V::Bool(false) {
             collect_searches(cx, req, frame, sources, &mut searches)?;
         }
@@ -272,17 +304,32 @@ fn finish(cx: &mut Ctx<'_>, rule: &Rule, frame: &mut [V], sources: &SourceMap, o
     let outcome = cx.outcome(rule, frame, opts.as_of)?;
     let (outcome, due) = match outcome {
         Outcome::Breach => ("fired".to_string(), None),
-        Outcome::Pending(d) => ("pending".to_string(), Some(render(&d, cx.g, &|_, x| x.to_string()))),
+        Outcome::Pending(d) => (
+            "pending".to_string(),
+            Some(render(&d, cx.g, &|_, x| x.to_string())),
+        ),
         Outcome::Met => ("met".to_string(), None),
         Outcome::Excused => ("excused".to_string(), None),
         Outcome::NotInForce => ("not in force".to_string(), None),
         Outcome::Unknown => ("unknown".to_string(), None),
     };
-    Ok(BindingTrace { values: values(cx, rule, frame), outcome, due, conditions, searches })
+    Ok(BindingTrace {
+        values: values(cx, rule, frame),
+        outcome,
+        due,
+        conditions,
+        searches,
+    })
 }
 
 /// Every `exists` inside a failed requirement (through `and`, `or`, `not` and parentheses).
-fn collect_searches(cx: &mut Ctx<'_>, e: &Expr, frame: &mut [V], sources: &SourceMap, out: &mut Vec<Search>) -> Result<(), EvalError> {
+fn collect_searches(
+    cx: &mut Ctx<'_>,
+    e: &Expr,
+    frame: &mut [V],
+    sources: &SourceMap,
+    out: &mut Vec<Search>,
+) -> Result<(), EvalError> {
     match e {
         Expr::And(a, b) | Expr::Or(a, b) => {
             collect_searches(cx, a, frame, sources, out)?;
@@ -304,7 +351,11 @@ fn collect_searches(cx: &mut Ctx<'_>, e: &Expr, frame: &mut [V], sources: &Sourc
             })?;
             let anchor = anchor_of(q, frame);
             let nearest = nearest(cx, &candidates, anchor);
-            out.push(Search { pattern: text_of(sources, q.span), candidates: candidates.len(), nearest });
+            out.push(Search {
+                pattern: text_of(sources, q.span),
+                candidates: candidates.len(),
+                nearest,
+            });
         }
         _ => {}
     }
@@ -324,7 +375,9 @@ fn anchor_of(q: &Query, frame: &[V]) -> Option<NodeIx> {
 
 fn moment(cx: &Ctx<'_>, n: NodeIx) -> Option<(jiff::civil::Date, Option<jiff::civil::Time>)> {
     let (df, tf) = cx.date_fields(cx.g.node_kind(n));
-    let d = df.and_then(|f| cx.g.field(n, f)).and_then(|v| v.as_date())?;
+    let d = df
+        .and_then(|f| cx.g.field(n, f))
+        .and_then(|v| v.as_date())?;
     let t = tf.and_then(|f| cx.g.field(n, f)).and_then(|v| v.as_time());
     Some((d, t))
 }
@@ -342,12 +395,20 @@ fn nearest(cx: &Ctx<'_>, candidates: &[(NodeIx, V)], anchor: Option<NodeIx>) -> 
                         .until((jiff::Unit::Minute, nd.to_datetime(nt)))
                         .map_or(0, |s| s.get_minutes());
                     let hours = mins / 60;
-                    let rel = if mins >= 0 { format!("{hours} hours later") } else { format!("{} hours earlier", -hours) };
+                    let rel = if mins >= 0 {
+                        format!("{hours} hours later")
+                    } else {
+                        format!("{} hours earlier", -hours)
+                    };
                     (mins.abs(), format!("{id}, {rel}"))
                 }
                 _ => {
                     let days = super::value::days_between(ad, nd).unwrap_or(0);
-                    let rel = if days >= 0 { format!("{days} days later") } else { format!("{} days earlier", -days) };
+                    let rel = if days >= 0 {
+                        format!("{days} days later")
+                    } else {
+                        format!("{} days earlier", -days)
+                    };
                     (days.abs() * 1440, format!("{id}, {rel}"))
                 }
             },
@@ -369,7 +430,11 @@ impl Explanation {
             s.push_str(&format!("the pack has no rule `{}`\n", self.rule));
             return s;
         }
-        let fired = self.bindings.iter().filter(|b| b.outcome == "fired" || b.outcome == "pending").count();
+        let fired = self
+            .bindings
+            .iter()
+            .filter(|b| b.outcome == "fired" || b.outcome == "pending")
+            .count();
         s.push_str(&format!(
             "rule {}: {} binding(s) reached the requirement, {fired} raised a finding; {} stopped by a `where`\n",
             self.rule,
@@ -378,7 +443,11 @@ impl Explanation {
         ));
         for b in &self.bindings {
             let vals: Vec<String> = b.values.iter().map(|(k, v)| format!("{k} = {v}")).collect();
-            s.push_str(&format!("\n{}: {}\n", b.outcome.to_uppercase(), vals.join(", ")));
+            s.push_str(&format!(
+                "\n{}: {}\n",
+                b.outcome.to_uppercase(),
+                vals.join(", ")
+            ));
             if let Some(d) = &b.due {
                 s.push_str(&format!("  due {d}\n"));
             }
@@ -386,7 +455,10 @@ impl Explanation {
                 s.push_str(&format!("  {:<8} {:<7} {}\n", c.clause, c.value, c.text));
             }
             for search in &b.searches {
-                s.push_str(&format!("  searched: {}\n    {} candidate(s)", search.pattern, search.candidates));
+                s.push_str(&format!(
+                    "  searched: {}\n    {} candidate(s)",
+                    search.pattern, search.candidates
+                ));
                 match &search.nearest {
                     Some(n) => s.push_str(&format!("; nearest: {n}\n")),
                     None => s.push_str("; none on file\n"),
@@ -396,11 +468,23 @@ impl Explanation {
         if !self.stopped.is_empty() {
             s.push_str("\nnot considered:\n");
             for st in &self.stopped {
-                let vals: Vec<String> = st.values.iter().map(|(k, v)| format!("{k} = {v}")).collect();
-                s.push_str(&format!("  {}: `where {}` is {}\n", vals.join(", "), st.condition.trim_start_matches("where "), st.value));
+                let vals: Vec<String> = st
+                    .values
+                    .iter()
+                    .map(|(k, v)| format!("{k} = {v}"))
+                    .collect();
+                s.push_str(&format!(
+                    "  {}: `where {}` is {}\n",
+                    vals.join(", "),
+                    st.condition.trim_start_matches("where "),
+                    st.value
+                ));
             }
             if self.stopped_total > self.stopped.len() {
-                s.push_str(&format!("  … and {} more\n", self.stopped_total - self.stopped.len()));
+                s.push_str(&format!(
+                    "  … and {} more\n",
+                    self.stopped_total - self.stopped.len()
+                ));
             }
         }
         s

@@ -402,7 +402,7 @@ impl Ctx<'_> {
                         }
                     }
                 }
-                Agg::Sum | Agg::Min | Agg::Max => {
+                Agg::Sum | Agg::Product | Agg::Min | Agg::Max => {
                     let v = match value {
                         Some(v) => cx.eval(v, frame)?,
                         None => V::Absent,
@@ -411,6 +411,7 @@ impl Ctx<'_> {
                         acc = Some(match (acc.take(), agg) {
                             (None, _) => v,
                             (Some(a), Agg::Sum) => arith(Arith::Add, &a, &v),
+                            (Some(a), Agg::Product) => arith(Arith::Mul, &a, &v),
                             (Some(a), _) => {
                                 let o = order(&v, &a, cx.g);
                                 let take = match (o, agg) {
@@ -430,6 +431,7 @@ impl Ctx<'_> {
             Agg::Count => V::Int(count),
             Agg::Earliest | Agg::Latest => best.map_or(V::Absent, |(_, _, n)| V::Node(n)),
             Agg::Sum => acc.unwrap_or(V::Int(0)),
+            Agg::Product => acc.unwrap_or(V::Int(1)),
             Agg::Min | Agg::Max => acc.unwrap_or(V::Absent),
         })
     }

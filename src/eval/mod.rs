@@ -30,6 +30,8 @@ pub struct ReviewOptions {
     pub step_budget: u64,
     /// Findings allowed per rule.
     pub max_findings_per_rule: usize,
+    /// Also compute the pack's views (the sentencing worksheet).
+    pub views: bool,
 }
 
 /// Which language texts are rendered in.
@@ -50,6 +52,7 @@ impl Default for ReviewOptions {
             lang: Lang::Default,
             step_budget: 50_000_000,
             max_findings_per_rule: 10_000,
+            views: false,
         }
     }
 }
@@ -135,7 +138,11 @@ impl Coverage {
                     (false, true) => "never true",
                     (false, false) => "never evaluated",
                 };
-                out.push((pack.sources().location(span).to_string(), rule.id.clone(), format!("{what} {missing}")));
+                out.push((
+                    pack.sources().location(span).to_string(),
+                    rule.id.clone(),
+                    format!("{what} {missing}"),
+                ));
             };
             for (i, op) in rule.ops.iter().enumerate() {
                 if let Op::Where(_, span) = op {
@@ -201,17 +208,17 @@ impl<'c> Ctx<'c> {
     /// Runs a rule's bindings, calling `k` once per binding that passes every `where`.
     pub(crate) fn bindings(
         &mut self,
-        rule: &Rule,
+        ops: &[Op],
         i: usize,
         frame: &mut [V],
         k: &mut dyn FnMut(&mut Ctx<'c>, &mut [V]) -> Result<bool, EvalError>,
     ) -> Result<bool, EvalError> {
-        let Some(op) = rule.ops.get(i) else {
+        let Some(op) = ops.get(i) else {
             return k(self, frame);
         };
         match op {
             Op::Match(q) => self.each_match(q, 0, frame, &mut |cx, frame| {
-                cx.bindings(rule, i + 1, frame, k)
+                cx.bindings(ops, i + 1, frame, k)
             }),
             Op::Value(slot, e) => {
                 let v = self.eval(e, frame)?;
@@ -219,7 +226,7 @@ impl<'c> Ctx<'c> {
                     return Ok(true);
                 }
                 set(frame, *slot, v);
-                let r = self.bindings(rule, i + 1, frame, k);
+                let r = self.bindings(ops, i + 1, frame, k);
                 set(frame, *slot, V::Absent);
                 r
             }
@@ -230,7 +237,7 @@ impl<'c> Ctx<'c> {
                 for x in items.iter() {
                     self.tick()?;
                     set(frame, *slot, x.clone());
-                    if !self.bindings(rule, i + 1, frame, k)? {
+                    if !self.bindings(ops, i + 1, frame, k)? {
                         return Ok(false);
                     }
                 }
@@ -240,7 +247,7 @@ impl<'c> Ctx<'c> {
             Op::Let(slot, e) => {
                 let v = self.eval(e, frame)?;
                 set(frame, *slot, v);
-                let r = self.bindings(rule, i + 1, frame, k);
+                let r = self.bindings(ops, i + 1, frame, k);
                 set(frame, *slot, V::Absent);
                 r
             }
@@ -250,7 +257,7 @@ impl<'c> Ctx<'c> {
                     c.note(self.rule_index, Cond::Where(i), &v);
                 }
                 if v == V::Bool(true) {
-                    self.bindings(rule, i + 1, frame, k)
+                    self.bindings(ops, i + 1, frame, k)
                 } else {
                     Ok(true)
                 }
@@ -401,16 +408,90 @@ pub(crate) fn review(
     cx.cov = cov.as_ref().map(|c| (**c).clone());
     let mut findings: Vec<Finding> = vec![];
     let result = review_rules(&mut cx, prog, opts, &mut findings);
+    // Views are not rules: their conditions do not count towards coverage.
     if let (Some(out), Some(c)) = (cov, cx.cov.take()) {
         *out = c;
     }
     result?;
-    findings.sort_by(|a, b| (&a.rule, &a.nodes, a.message.sort_key()).cmp(&(&b.rule, &b.nodes, b.message.sort_key())));
+    findings.sort_by(|a, b| {
+        (&a.rule, &a.nodes, a.message.sort_key()).cmp(&(&b.rule, &b.nodes, b.message.sort_key()))
+    });
     findings.dedup_by(|a, b| a.rule == b.rule && a.nodes == b.nodes && a.message == b.message);
-    Ok(Report { case: g.case_id().to_string(), findings })
+    let views = if opts.views {
+        views(&mut cx, prog, opts)?
+    } else {
+        vec![]
+    };
+    Ok(Report {
+        case: g.case_id().to_string(),
+        findings,
+        views,
+    })
 }
 
-fn review_rules(cx: &mut Ctx<'_>, prog: &Program, opts: &ReviewOptions, findings: &mut Vec<Finding>) -> Result<(), EvalError> {
+fn views(
+    cx: &mut Ctx<'_>,
+    prog: &Program,
+    opts: &ReviewOptions,
+) -> Result<Vec<crate::report::ViewTable>, EvalError> {
+    use crate::report::{ViewColumn, ViewRow, ViewTable};
+    let mut out = vec![];
+    for view in &prog.views {
+        cx.rule = format!("view {}", view.name);
+        let mut frame = vec![V::Absent; view.nslots as usize];
+        let title = cx.texts(&view.title, &mut frame, &opts.lang)?;
+        let mut columns = vec![];
+        for (name, label, _) in &view.columns {
+            columns.push(ViewColumn {
+                name: name.clone(),
+                label: cx.texts(label, &mut frame, &opts.lang)?,
+            });
+        }
+        let mut rows = vec![];
+        cx.bindings(&view.ops, 0, &mut frame, &mut |cx, frame| {
+            let mut text = vec![];
+            let mut values = vec![];
+            for (_, _, e) in &view.columns {
+                let v = cx.eval(e, frame)?;
+                let (prog, lang) = (cx.prog, cx.lang.clone());
+                text.push(value::render(&v, cx.g, &|e, x| label_in(prog, e, x, &lang)));
+                values.push(value::to_json(&v, cx.g, &|e, x| {
+                    label_in(prog, e, x, &lang)
+                }));
+            }
+            let nodes = view
+                .report
+                .iter()
+                .filter_map(|s| match frame.get(s.0 as usize) {
+                    Some(V::Node(n)) => Some(cx.g.node_id(*n).to_string()),
+                    _ => None,
+                })
+                .collect();
+            rows.push(ViewRow {
+                nodes,
+                text,
+                values,
+            });
+            Ok(rows.len() < 100_000)
+        })?;
+        rows.sort_by(|a, b| (&a.nodes, &a.text).cmp(&(&b.nodes, &b.text)));
+        rows.dedup();
+        out.push(ViewTable {
+            name: view.name.clone(),
+            title,
+            columns,
+            rows,
+        });
+    }
+    Ok(out)
+}
+
+fn review_rules(
+    cx: &mut Ctx<'_>,
+    prog: &Program,
+    opts: &ReviewOptions,
+    findings: &mut Vec<Finding>,
+) -> Result<(), EvalError> {
     for (ri, rule) in prog.rules.iter().enumerate() {
         cx.rule = rule.id.clone();
         cx.rule_index = ri;
@@ -418,7 +499,7 @@ fn review_rules(cx: &mut Ctx<'_>, prog: &Program, opts: &ReviewOptions, findings
         let mut raised = 0usize;
         let cap = opts.max_findings_per_rule;
         let mut err: Option<EvalError> = None;
-        cx.bindings(rule, 0, &mut frame, &mut |cx, frame| {
+        cx.bindings(&rule.ops, 0, &mut frame, &mut |cx, frame| {
             let outcome = cx.outcome(rule, frame, opts.as_of)?;
             let due = match outcome {
                 Outcome::Breach => None,

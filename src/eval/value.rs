@@ -242,6 +242,23 @@ pub fn render(v: &V, g: &CaseGraph, label: &dyn Fn(EnumId, u16) -> String) -> St
     }
 }
 
+/// The value as JSON: numbers as numbers, enum values by label, unknown as null.
+pub fn to_json(v: &V, g: &CaseGraph, label: &dyn Fn(EnumId, u16) -> String) -> serde_json::Value {
+    use serde_json::Value as J;
+    match v {
+        V::Absent => J::Null,
+        V::Bool(b) => J::Bool(*b),
+        V::Int(i) => J::from(*i),
+        V::Dec(d) => {
+            let f: Option<f64> = d.normalize().to_string().parse().ok();
+            f.and_then(serde_json::Number::from_f64)
+                .map_or(J::Null, J::Number)
+        }
+        V::List(items) => J::Array(items.iter().map(|x| to_json(x, g, label)).collect()),
+        other => J::String(render(other, g, label)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -509,17 +509,24 @@ pub(crate) fn assemble(
     nodes: Vec<RawNode<'_>>,
     edges: Vec<RawEdge>,
 ) -> Option<CaseGraph> {
-    // Nodes in id order; `rank[raw index]` is the NodeIx.
-    let mut nodes: Vec<(u32, RawNode<'_>)> = nodes
-        .into_iter()
+    // Nodes in id order; `rank[raw index]` is the NodeIx. Sorting small
+    // (id, index) keys moves less memory than sorting the nodes.
+    let mut keys: Vec<(&str, u32)> = nodes
+        .iter()
         .enumerate()
-        .map(|(i, n)| Some((u32::try_from(i).ok()?, n)))
+        .map(|(i, n)| Some((n.id, u32::try_from(i).ok()?)))
         .collect::<Option<_>>()?;
-    nodes.sort_unstable_by(|a, b| a.1.id.cmp(b.1.id));
+    keys.sort_unstable();
     let mut rank = vec![0u32; nodes.len()];
-    for (r, (raw, _)) in nodes.iter().enumerate() {
+    for (r, (_, raw)) in keys.iter().enumerate() {
         *rank.get_mut(*raw as usize)? = u32::try_from(r).ok()?;
     }
+    let mut slots: Vec<Option<RawNode<'_>>> = nodes.into_iter().map(Some).collect();
+    let nodes: Vec<RawNode<'_>> = keys
+        .iter()
+        .map(|(_, raw)| slots.get_mut(*raw as usize)?.take())
+        .collect::<Option<_>>()?;
+    drop(slots);
 
     let mut edges: Vec<RawEdge> = edges
         .into_iter()
@@ -535,8 +542,8 @@ pub(crate) fn assemble(
             .then_with(|| cmp_fields(&a.fields, &b.fields))
     });
 
-    let id_bytes: usize = nodes.iter().map(|(_, n)| n.id.len()).sum();
-    let node_values: usize = nodes.iter().map(|(_, n)| n.fields.len()).sum();
+    let id_bytes: usize = nodes.iter().map(|n| n.id.len()).sum();
+    let node_values: usize = nodes.iter().map(|n| n.fields.len()).sum();
     let edge_values: usize = edges.iter().map(|e| e.fields.len()).sum();
     let mut graph = Topology::with_capacity(nodes.len(), edges.len());
     let mut id_text = String::with_capacity(id_bytes);
@@ -545,7 +552,7 @@ pub(crate) fn assemble(
     let mut kind_pairs = Vec::with_capacity(nodes.len());
     let mut enum_pairs = Vec::new();
     let enum_base = enum_bases(&schema)?;
-    for (ix, (_, n)) in nodes.into_iter().enumerate() {
+    for (ix, n) in nodes.into_iter().enumerate() {
         let ix = NodeIx(u32::try_from(ix).ok()?);
         id_text.push_str(n.id);
         id_end.push(u32::try_from(id_text.len()).ok()?);

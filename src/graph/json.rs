@@ -380,28 +380,21 @@ impl<'a> Parser<'a> {
         self.pos += 1; // `"`
         let start = self.pos;
         // Fast path: no escapes.
-        loop {
-            match self.peek() {
-                Some(b'"') => {
-                    let s = self.text.get(start..self.pos).unwrap_or_default();
-                    self.pos += 1;
-                    return Ok(Cow::Borrowed(s));
-                }
-                Some(b'\\') => break,
-                Some(b) if b < 0x20 => return Err(self.control_char(b)),
-                Some(_) => self.pos += 1,
-                None => return Err(self.unterminated(open)),
+        self.skip_plain();
+        match self.peek() {
+            Some(b'"') => {
+                let s = self.text.get(start..self.pos).unwrap_or_default();
+                self.pos += 1;
+                return Ok(Cow::Borrowed(s));
             }
+            Some(b'\\') => {}
+            Some(b) => return Err(self.control_char(b)),
+            None => return Err(self.unterminated(open)),
         }
         let mut out = String::from(self.text.get(start..self.pos).unwrap_or_default());
         loop {
             let run = self.pos;
-            while let Some(b) = self.peek() {
-                if b == b'"' || b == b'\\' || b < 0x20 {
-                    break;
-                }
-                self.pos += 1;
-            }
+            self.skip_plain();
             out.push_str(self.text.get(run..self.pos).unwrap_or_default());
             match self.peek() {
                 Some(b'"') => {
@@ -416,6 +409,16 @@ impl<'a> Parser<'a> {
                 None => return Err(self.unterminated(open)),
             }
         }
+    }
+
+    /// Moves past string bytes that need no attention: up to the next `"`,
+    /// `\`, control character or the end.
+    fn skip_plain(&mut self) {
+        let rest = self.bytes.get(self.pos..).unwrap_or_default();
+        self.pos += rest
+            .iter()
+            .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+            .unwrap_or(rest.len());
     }
 
     fn unterminated(&self, open: usize) -> ParseError {

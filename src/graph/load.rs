@@ -10,7 +10,9 @@ use super::error::{ErrorSink, LoadErrorKind, LoadErrors};
 use super::json::{self, Json, Kind, Member};
 use smallvec::SmallVec;
 
-use super::resolve::{FieldList, EdgeInput, NodeInput, Resolver, did_you_mean, excerpt, item_path, push_key};
+use super::resolve::{
+    EdgeInput, FieldList, NodeInput, Resolver, did_you_mean, excerpt, item_path, push_key,
+};
 use super::schema::{EdgeKindId, FieldId, KindId, Schema};
 use super::value::{Type, Value};
 
@@ -396,7 +398,11 @@ fn split<'t, const N: usize>(
     names: [&str; N],
     list: &'static str,
     index: usize,
-) -> ([Option<&'t Member<'t>>; N], SmallVec<[&'t Member<'t>; 16]>, bool) {
+) -> (
+    [Option<&'t Member<'t>>; N],
+    SmallVec<[&'t Member<'t>; 16]>,
+    bool,
+) {
     let mut found: [Option<&'t Member<'t>>; N] = [None; N];
     let mut rest = SmallVec::new();
     let mut dup = false;

@@ -15,6 +15,42 @@ pub struct Report {
     pub case: String,
     /// Findings, sorted by rule id, then nodes.
     pub findings: Vec<Finding>,
+    /// The pack's views (such as the sentencing worksheet), when asked for.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub views: Vec<ViewTable>,
+}
+
+/// The rows of one view of the pack: the computation behind the findings, for people.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ViewTable {
+    /// The view's name.
+    pub name: String,
+    /// Its title.
+    pub title: LocalText,
+    /// Its columns.
+    pub columns: Vec<ViewColumn>,
+    /// One row per binding, sorted by nodes.
+    pub rows: Vec<ViewRow>,
+}
+
+/// A column of a view.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ViewColumn {
+    /// The key.
+    pub name: String,
+    /// The heading.
+    pub label: LocalText,
+}
+
+/// A row of a view.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ViewRow {
+    /// The nodes the row is about, in binding order.
+    pub nodes: Vec<String>,
+    /// Each column's value as text (exact: decimals as written).
+    pub text: Vec<String>,
+    /// Each column's value as JSON: numbers, bools, text, or null when unknown.
+    pub values: Vec<serde_json::Value>,
 }
 
 /// A text in the review's language, or in every language of the pack.

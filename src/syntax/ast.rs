@@ -78,6 +78,34 @@ pub enum Item {
     Calendar(CalendarDecl),
     /// `rule cn.cpl.085.detention_family_notice { … }`
     Rule(RuleDecl),
+    /// `view sentencing_worksheet { … }`: rows of computed values a reader sees.
+    View(ViewDecl),
+}
+
+/// `view NAME { title …  for …  let …  where …  column NAME LABEL = expr }`
+#[derive(Clone, Debug, PartialEq)]
+pub struct ViewDecl {
+    /// The view's name.
+    pub name: Ident,
+    /// Its `title`, `for`, `let` and `where` clauses.
+    pub clauses: Vec<Clause>,
+    /// Its columns, in order.
+    pub columns: Vec<Column>,
+    /// The whole declaration.
+    pub span: Span,
+}
+
+/// `column NAME LABEL = expr`
+#[derive(Clone, Debug, PartialEq)]
+pub struct Column {
+    /// The column's key in the JSON output.
+    pub name: Ident,
+    /// Its heading, by language.
+    pub label: Text,
+    /// Its value for each row.
+    pub value: Expr,
+    /// The whole clause.
+    pub span: Span,
 }
 
 /// `pack NAME { languages …  default … }`
@@ -548,6 +576,8 @@ pub enum Agg {
     Count,
     /// `sum E for`
     Sum,
+    /// `product E for`
+    Product,
     /// `min E for`
     Min,
     /// `max E for`

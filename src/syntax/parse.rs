@@ -130,8 +130,8 @@ pub fn parse_expr(file: u32, text: &str) -> PResult<Expr> {
 }
 
 /// Words that start a top-level declaration.
-const ITEM_WORDS: [&str; 9] = [
-    "pack", "enum", "node", "edge", "pattern", "def", "table", "calendar", "rule",
+const ITEM_WORDS: [&str; 10] = [
+    "pack", "enum", "node", "edge", "pattern", "def", "table", "calendar", "rule", "view",
 ];
 
 fn starts_item(line: &str) -> bool {
@@ -414,6 +414,7 @@ impl Cx {
             Rule::table_decl => Item::Table(self.table_decl(p)?),
             Rule::calendar_decl => Item::Calendar(self.calendar(p)?),
             Rule::rule_decl => Item::Rule(self.rule_decl(p)?),
+            Rule::view_decl => Item::View(self.view_decl(p)?),
             _ => return Err(self.err(&p, "declaration")),
         })
     }
@@ -554,7 +555,7 @@ impl Cx {
             .next()
             .ok_or_else(|| self.err(&p, "type"))?;
         Ok(match inner.as_rule() {
-            Rule::ident => TypeExpr::Named(self.ident(inner)),
+            Rule::ident | Rule::type_name => TypeExpr::Named(self.ident(inner)),
             Rule::list_type => {
                 let t = inner
                     .clone()
@@ -844,6 +845,38 @@ impl Cx {
             rule.clauses.push(self.clause(c)?);
         }
         Ok(rule)
+    }
+
+    fn view_decl(&self, p: Pair<'_, Rule>) -> PResult<ViewDecl> {
+        let span = self.span(&p);
+        let mut inner = p.clone().into_inner().filter(not_kw);
+        let name = inner
+            .next()
+            .map(|i| self.ident(i))
+            .ok_or_else(|| self.err(&p, "view"))?;
+        let mut view = ViewDecl {
+            name,
+            clauses: vec![],
+            columns: vec![],
+            span,
+        };
+        for c in inner {
+            if c.as_rule() == Rule::column_clause {
+                let cspan = self.span(&c);
+                let kids: Vec<_> = c.clone().into_inner().filter(not_kw).collect();
+                let [n, label, value] =
+                    <[_; 3]>::try_from(kids).map_err(|_| self.err(&c, "column"))?;
+                view.columns.push(Column {
+                    name: self.ident(n),
+                    label: self.text(label)?,
+                    value: self.expr(value)?,
+                    span: cspan,
+                });
+                continue;
+            }
+            view.clauses.push(self.clause(c)?);
+        }
+        Ok(view)
     }
 
     fn clause(&self, c: Pair<'_, Rule>) -> PResult<Clause> {
@@ -1281,6 +1314,7 @@ impl Cx {
                 }
                 let agg = match inner.next().map(|k| k.as_str().to_string()).as_deref() {
                     Some("sum") => Agg::Sum,
+                    Some("product") => Agg::Product,
                     Some("min") => Agg::Min,
                     _ => Agg::Max,
                 };

@@ -2,7 +2,7 @@
 //! benches: persons, events with `subject`/`attended_by`/`concerns` edges,
 //! charges, evidence with `supports`/`provided_by` edges, sentences,
 //! circumstances. Deterministic for a given seed.
-#![allow(dead_code)]
+#![allow(dead_code, clippy::indexing_slicing, clippy::unwrap_used)]
 
 use std::fmt::Write as _;
 

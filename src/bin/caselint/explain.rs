@@ -14,7 +14,9 @@ pub enum Format {
 
 /// Explain why a rule fired on a case, or why it did not.
 #[derive(Args)]
-#[command(after_help = "Examples:\n  caselint explain cn.cpl.085.detention_family_notice examples/cases/robbery-juvenile-defects.json\n  caselint explain cn.cpl.085.detention_family_notice case.json --node d1\n  caselint explain cn.cpl.187.indictment_service case.json --format json")]
+#[command(
+    after_help = "Examples:\n  caselint explain cn.cpl.085.detention_family_notice examples/cases/robbery-juvenile-defects.json\n  caselint explain cn.cpl.085.detention_family_notice case.json --node d1\n  caselint explain cn.cpl.187.indictment_service case.json --format json"
+)]
 pub struct ExplainArgs {
     /// The rule id, e.g. cn.cpl.085.detention_family_notice.
     rule: String,
@@ -52,7 +54,9 @@ pub fn run(a: ExplainArgs) -> u8 {
         if let Some(h) = caselint::diag::did_you_mean(&a.rule, ids.iter().copied()) {
             eprintln!("  help: {h}");
         } else {
-            eprintln!("  help: `caselint check` lists the pack; rule ids look like cn.cpl.085.detention_family_notice");
+            eprintln!(
+                "  help: `caselint check` lists the pack; rule ids look like cn.cpl.085.detention_family_notice"
+            );
         }
         return 2;
     }
@@ -66,12 +70,18 @@ pub fn run(a: ExplainArgs) -> u8 {
         eprintln!("error: the case has no node `{n}`");
         return 2;
     }
-    let opts = ReviewOptions { as_of: a.as_of, lang, ..ReviewOptions::default() };
+    let opts = ReviewOptions {
+        as_of: a.as_of,
+        lang,
+        ..ReviewOptions::default()
+    };
     match pack.explain(&case, &a.rule, a.node.as_deref(), &opts) {
         Ok(x) => {
             match a.format {
                 Format::Text => print!("{}", x.to_text()),
-                Format::Json => println!("{}", serde_json::to_string_pretty(&x).unwrap_or_default()),
+                Format::Json => {
+                    println!("{}", serde_json::to_string_pretty(&x).unwrap_or_default())
+                }
             }
             0
         }

@@ -3,6 +3,7 @@
 mod check;
 mod common;
 mod explain;
+mod r#gen;
 mod review;
 mod test;
 
@@ -24,6 +25,7 @@ enum Command {
     Check(check::CheckArgs),
     Explain(explain::ExplainArgs),
     Test(test::TestArgs),
+    Gen(r#gen::GenArgs),
 }
 
 fn main() -> ExitCode {
@@ -41,6 +43,7 @@ fn main() -> ExitCode {
         Command::Check(a) => check::run(a),
         Command::Explain(a) => explain::run(a),
         Command::Test(a) => test::run(a),
+        Command::Gen(a) => r#gen::run(a),
     };
     ExitCode::from(code)
 }

@@ -113,14 +113,28 @@ pub fn read_case(pack: &RulePack, path: &PathBuf) -> Result<caselint::CaseGraph,
 
 fn print_load_errors(path: &PathBuf, errs: &caselint::LoadErrors) {
     for e in &errs.errors {
-        let at = if e.path.is_empty() { "$" } else { e.path.as_str() };
-        eprintln!("{}:{}:{}: error: {} (at `{at}`)", path.display(), e.line, e.column, e.message);
+        let at = if e.path.is_empty() {
+            "$"
+        } else {
+            e.path.as_str()
+        };
+        eprintln!(
+            "{}:{}:{}: error: {} (at `{at}`)",
+            path.display(),
+            e.line,
+            e.column,
+            e.message
+        );
         if let Some(h) = &e.help {
             eprintln!("  help: {h}");
         }
     }
     if errs.truncated {
-        eprintln!("{}: more errors were found; only the first {} are shown", path.display(), errs.errors.len());
+        eprintln!(
+            "{}: more errors were found; only the first {} are shown",
+            path.display(),
+            errs.errors.len()
+        );
     }
 }
 

@@ -9,7 +9,9 @@ use std::path::PathBuf;
 ///
 /// Exit codes: 0 all passed (and coverage met), 1 some failed, 2 bad input.
 #[derive(Args)]
-#[command(after_help = "Examples:\n  caselint test rules/cn-criminal\n  caselint test rules/cn-criminal --filter 085\n  caselint test rules/cn-criminal --coverage --min-coverage 100\n  caselint test rules/cn-criminal --junit results.xml")]
+#[command(
+    after_help = "Examples:\n  caselint test rules/cn-criminal\n  caselint test rules/cn-criminal --filter 085\n  caselint test rules/cn-criminal --coverage --min-coverage 100\n  caselint test rules/cn-criminal --junit results.xml"
+)]
 pub struct TestArgs {
     /// The pack's folder (default: the shipped rules/cn-criminal).
     pack: Option<PathBuf>,
@@ -36,22 +38,48 @@ pub fn run(a: TestArgs) -> u8 {
     };
     let files = pack_test::discover(&dir);
     if files.is_empty() {
-        eprintln!("error: no test files (`*.test.json`) under `{}`", dir.display());
+        eprintln!(
+            "error: no test files (`*.test.json`) under `{}`",
+            dir.display()
+        );
         eprintln!("  help: see docs/pack-tests.md for the format");
         return 2;
     }
     let run = pack_test::run(&pack, &files, a.filter.as_deref());
     let color = color_stdout();
-    let paint = |c: &str, s: &str| if color { format!("\x1b[{c}m{s}\x1b[0m") } else { s.to_string() };
+    let paint = |c: &str, s: &str| {
+        if color {
+            format!("\x1b[{c}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    };
     for e in &run.file_errors {
-        println!("{}:{}:{}: {} {}", e.file.display(), e.line, e.column, paint("31;1", "error:"), e.message);
+        println!(
+            "{}:{}:{}: {} {}",
+            e.file.display(),
+            e.line,
+            e.column,
+            paint("31;1", "error:"),
+            e.message
+        );
     }
     for r in &run.results {
         if r.passed() {
-            println!("{} {} :: {}", paint("32", "ok  "), r.file.file_name().and_then(|n| n.to_str()).unwrap_or(""), r.name);
+            println!(
+                "{} {} :: {}",
+                paint("32", "ok  "),
+                r.file.file_name().and_then(|n| n.to_str()).unwrap_or(""),
+                r.name
+            );
             continue;
         }
-        println!("{} {} :: {}", paint("31;1", "FAIL"), r.file.display(), r.name);
+        println!(
+            "{} {} :: {}",
+            paint("31;1", "FAIL"),
+            r.file.display(),
+            r.name
+        );
         for f in &r.failures {
             println!("       {f}");
         }
@@ -67,7 +95,18 @@ pub fn run(a: TestArgs) -> u8 {
             println!("         (nothing)");
         }
         for f in &r.actual {
-            println!("         {}", paint("31", &format!("- {} [{}] {}", f.rule, f.nodes.join(", "), f.message.as_str())));
+            println!(
+                "         {}",
+                paint(
+                    "31",
+                    &format!(
+                        "- {} [{}] {}",
+                        f.rule,
+                        f.nodes.join(", "),
+                        f.message.as_str()
+                    )
+                )
+            );
         }
     }
     let failed = run.failed();
@@ -102,7 +141,10 @@ pub fn run(a: TestArgs) -> u8 {
     if let Some(min) = a.min_coverage
         && run.coverage_percent() < min
     {
-        println!("rule coverage {:.1}% is below the minimum {min}%", run.coverage_percent());
+        println!(
+            "rule coverage {:.1}% is below the minimum {min}%",
+            run.coverage_percent()
+        );
         return 1;
     }
     0
