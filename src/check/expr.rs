@@ -28,7 +28,8 @@ pub(super) fn field_ty(t: &Type) -> Ty {
     }
 }
 
-const BUILTINS: [&str; 13] = [
+const BUILTINS: [&str; 14] = [
+    "lang",
     "years_between",
     "days_between",
     "datetime",
@@ -883,6 +884,7 @@ impl<'a> Checker<'a> {
             "is_working_day" => (B::IsWorkingDay, vec![Ty::Date], Ty::Bool),
             "next_working_day" => (B::NextWorkingDay, vec![Ty::Date], Ty::Date),
             "working_deadline" => (B::WorkingDeadline, vec![Ty::Date], Ty::Date),
+            "lang" => (B::Lang, vec![], Ty::Text),
             "min" | "max" | "abs" | "len" | "label" | "id" => {
                 let want = if matches!(name.name.as_str(), "min" | "max") {
                     2

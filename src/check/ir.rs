@@ -107,6 +107,8 @@ pub enum Builtin {
     Label,
     /// `id(node)`
     Id,
+    /// `lang()`: the language the review is rendered in.
+    Lang,
 }
 
 /// Arithmetic operators.

@@ -299,6 +299,7 @@ impl Ctx<'_> {
             (Builtin::Len, V::List(l), _) => V::Int(l.len() as i64),
             (Builtin::Label, V::Enum(e, v), _) => V::Text(Arc::from(self.label(*e, *v).as_str())),
             (Builtin::Id, V::Node(n), _) => V::Text(Arc::from(self.g.node_id(*n))),
+            (Builtin::Lang, _, _) => V::Text(Arc::from(self.lang.as_str())),
             _ => V::Absent,
         }
     }

@@ -3,6 +3,7 @@
 use super::{Report, severity_name};
 use crate::graph::CaseGraph;
 use crate::syntax::ast::Severity;
+use unicode_width::UnicodeWidthStr;
 
 /// Renders a report as text. Findings are grouped by the first defendant
 /// they name (or "the case"), then by severity, errors first.
@@ -43,6 +44,7 @@ pub fn render_text(report: &Report, case: Option<&CaseGraph>, color: bool) -> St
     out.push_str(&format!("case {}\n", report.case));
     if report.findings.is_empty() {
         out.push_str("  no findings\n");
+        views(report, &mut out, &paint);
         return out;
     }
     let mut groups: Vec<(String, Vec<&super::Finding>)> = vec![];
@@ -87,5 +89,30 @@ pub fn render_text(report: &Report, case: Option<&CaseGraph>, color: bool) -> St
     out.push_str(&format!(
         "\n{e} errors, {w} warnings, {i} pending or informational\n"
     ));
+    views(report, &mut out, &paint);
     out
+}
+
+/// The pack's views (the sentencing worksheet), one block per row, one line per column.
+fn views(report: &Report, out: &mut String, paint: &dyn Fn(&str, &str) -> String) {
+    for v in &report.views {
+        out.push_str(&format!("\n{}\n", paint("1", v.title.as_str())));
+        if v.rows.is_empty() {
+            out.push_str("  (no rows)\n");
+        }
+        let width = v
+            .columns
+            .iter()
+            .map(|c| c.label.as_str().width())
+            .max()
+            .unwrap_or(0);
+        for row in &v.rows {
+            out.push_str(&format!("  [{}]\n", row.nodes.join(", ")));
+            for (c, t) in v.columns.iter().zip(&row.text) {
+                let label = c.label.as_str();
+                let pad = width.saturating_sub(label.width());
+                out.push_str(&format!("    {label}{}  {t}\n", " ".repeat(pad)));
+            }
+        }
+    }
 }

@@ -1,6 +1,8 @@
 //! `caselint check PACK`: parse and type-check a pack.
 
-use crate::common::{color_stdout, default_pack, render_all};
+use crate::common::{
+    check_pack_dir, color_stderr, color_stdout, default_pack, is_io_failure, render_all,
+};
 use caselint::RulePack;
 use caselint::diag::Level;
 use clap::{Args, ValueEnum};
@@ -14,7 +16,7 @@ pub enum Format {
 
 /// Parse and type-check a rule pack; print every diagnostic.
 ///
-/// Example: caselint check rules/cn-criminal
+/// Exit codes: 0 no errors (warnings allowed), 1 some errors, 2 no pack to check.
 #[derive(Args)]
 #[command(
     after_help = "Examples:\n  caselint check rules/cn-criminal\n  caselint check --format json my-pack/"
@@ -29,9 +31,8 @@ pub struct CheckArgs {
 
 pub fn run(a: CheckArgs) -> u8 {
     let dir = a.pack.unwrap_or_else(default_pack);
-    if !dir.exists() {
-        eprintln!("error: rule pack `{}` does not exist", dir.display());
-        return 2;
+    if let Err(code) = check_pack_dir(&dir) {
+        return code;
     }
     let (diags, sources, nrules) = match RulePack::load(&dir) {
         Ok(p) => (
@@ -39,6 +40,14 @@ pub fn run(a: CheckArgs) -> u8 {
             p.sources().clone(),
             p.rule_ids().len(),
         ),
+        // Nothing to check: the folder has no readable `.rules` files.
+        Err(e) if is_io_failure(&e) => {
+            eprint!("{}", render_all(&e.diagnostics, &e.sources, color_stderr()));
+            eprintln!(
+                "  help: a rule pack is a folder of `.rules` files, such as the shipped `rules/cn-criminal`"
+            );
+            return 2;
+        }
         Err(e) => (e.diagnostics, e.sources, 0),
     };
     let errors = diags.iter().filter(|d| d.level == Level::Error).count();

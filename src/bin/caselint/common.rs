@@ -1,4 +1,5 @@
-//! What every command shares: loading the pack, rendering diagnostics, colour.
+//! What every command shares: loading the pack, reading files, rendering
+//! diagnostics, colour and the progress bar.
 
 use caselint::diag::{Diagnostic, Level, SourceMap};
 use caselint::{PackError, RulePack};
@@ -7,6 +8,8 @@ use miette::{
 };
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::Duration;
 
 /// The shipped pack, next to the executable's crate or in the working directory.
 pub fn default_pack() -> PathBuf {
@@ -18,32 +21,211 @@ pub fn default_pack() -> PathBuf {
     if manifest.is_dir() { manifest } else { here }
 }
 
-pub fn color_stdout() -> bool {
-    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+/// Whether `NO_COLOR` asks for no colour (set and not empty, as no-color.org says).
+fn no_color() -> bool {
+    std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
 }
 
+/// Colour on standard output: only on a terminal, and not under `NO_COLOR`.
+pub fn color_stdout() -> bool {
+    std::io::stdout().is_terminal() && !no_color()
+}
+
+/// Colour on standard error: only on a terminal, and not under `NO_COLOR`.
 pub fn color_stderr() -> bool {
-    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+    std::io::stderr().is_terminal() && !no_color()
+}
+
+/// What a path is called in messages: `-` is standard input.
+pub fn shown(path: &Path) -> String {
+    if path.as_os_str() == "-" {
+        "<stdin>".to_string()
+    } else {
+        path.display().to_string()
+    }
+}
+
+/// The help printed after a pack that cannot be found.
+const PACK_HELP: &str =
+    "  help: a rule pack is a folder of `.rules` files, such as the shipped `rules/cn-criminal`";
+
+/// Checks that `dir` is a folder before a pack is loaded from it, printing why not.
+pub fn check_pack_dir(dir: &Path) -> Result<(), u8> {
+    if !dir.exists() {
+        eprintln!("error: rule pack `{}` does not exist", dir.display());
+        eprintln!("{PACK_HELP}");
+        return Err(2);
+    }
+    if !dir.is_dir() {
+        eprintln!(
+            "error: rule pack `{}` is a file, not a folder",
+            dir.display()
+        );
+        let parent = dir
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        eprintln!(
+            "  help: pass the folder that holds the pack's `.rules` files, e.g. `{}`",
+            parent.display()
+        );
+        return Err(2);
+    }
+    Ok(())
+}
+
+/// Whether a failed pack failed only because its files could not be read
+/// (no `.rules` files, an unreadable file), not because of what they say.
+pub fn is_io_failure(e: &PackError) -> bool {
+    e.errors().all(|d| d.code == caselint::diag::Code::Io)
 }
 
 /// Loads a pack, printing its diagnostics on failure.
 pub fn load_pack(dir: &Path) -> Result<RulePack, u8> {
-    if !dir.exists() {
-        eprintln!("error: rule pack `{}` does not exist", dir.display());
-        eprintln!(
-            "  help: pass the folder of a pack's `.rules` files, e.g. `--rules rules/cn-criminal`"
-        );
-        return Err(2);
-    }
+    check_pack_dir(dir)?;
     RulePack::load(dir).map_err(|e: PackError| {
         eprint!("{}", render_all(&e.diagnostics, &e.sources, color_stderr()));
-        eprintln!(
-            "error: the rule pack `{}` has {} error(s)",
-            dir.display(),
-            e.errors().count()
-        );
+        if is_io_failure(&e) {
+            eprintln!("{PACK_HELP}");
+        } else {
+            eprintln!(
+                "error: the rule pack `{}` has {} error(s)",
+                dir.display(),
+                e.errors().count()
+            );
+            eprintln!(
+                "  help: fix the rule files (`caselint check {}` checks them), or pass another pack",
+                dir.display()
+            );
+        }
         2
     })
+}
+
+/// Prints why a case file could not be read, and what to do about it.
+pub fn print_read_error(path: &Path, e: &std::io::Error) {
+    use std::io::ErrorKind;
+    let p = shown(path);
+    match e.kind() {
+        ErrorKind::NotFound => {
+            eprintln!("error: case file `{p}` does not exist");
+            eprintln!(
+                "  help: check the path (it is relative to the current folder); `-` reads standard input"
+            );
+        }
+        ErrorKind::IsADirectory => {
+            eprintln!("error: `{p}` is a folder, not a case file");
+            eprintln!(
+                "  help: pass the case files inside it, e.g. `{}`",
+                path.join("*.json").display()
+            );
+        }
+        ErrorKind::PermissionDenied => {
+            eprintln!("error: cannot read case file `{p}`: permission denied");
+            eprintln!("  help: check the file's permissions (`ls -l {p}`)");
+        }
+        ErrorKind::InvalidData => {
+            eprintln!("error: case file `{p}` is not UTF-8 text: {e}");
+            eprintln!(
+                "  help: case files are UTF-8 JSON; convert it, e.g. `iconv -f GB18030 -t UTF-8`"
+            );
+        }
+        _ => eprintln!("error: cannot read case file `{p}`: {e}"),
+    }
+}
+
+/// Prints why an output file could not be written; `flag` is the option that named it.
+pub fn print_write_error(path: &Path, flag: &str, e: &std::io::Error) {
+    use std::io::ErrorKind;
+    let p = path.display();
+    match e.kind() {
+        ErrorKind::IsADirectory => {
+            eprintln!("error: `{flag} {p}`: `{p}` is a folder");
+            eprintln!(
+                "  help: give a file name, e.g. `{flag} {}`",
+                path.join("results.xml").display()
+            );
+        }
+        ErrorKind::NotFound => {
+            eprintln!("error: `{flag} {p}`: cannot create `{p}`: its folder does not exist");
+            eprintln!("  help: create the folder first, or write the file elsewhere");
+        }
+        ErrorKind::PermissionDenied => {
+            eprintln!("error: `{flag} {p}`: cannot write `{p}`: permission denied");
+            eprintln!("  help: write the file to a folder you may write to");
+        }
+        _ => eprintln!("error: `{flag} {p}`: cannot write `{p}`: {e}"),
+    }
+}
+
+/// How long a batch runs before its progress bar appears.
+const SHOW_PROGRESS_AFTER: Duration = Duration::from_secs(2);
+
+/// A progress bar on standard error counting cases reviewed. It is drawn only
+/// when standard error is a terminal, and only once the work has taken more
+/// than two seconds, so quick runs and redirected output never see it; it is
+/// cleared when dropped. Standard output is never touched.
+pub struct Progress {
+    bar: indicatif::ProgressBar,
+    stop: Option<mpsc::Sender<()>>,
+    timer: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Progress {
+    /// A bar for `len` cases, or a counter when the number is not known (NDJSON, stdin).
+    pub fn new(len: Option<u64>) -> Progress {
+        use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+        let template = match len {
+            Some(_) => "{bar:30} {pos}/{len} cases reviewed  {elapsed} (about {eta} left)",
+            None => "{spinner} {human_pos} cases reviewed  {per_sec}  {elapsed}",
+        };
+        let style = ProgressStyle::with_template(template)
+            .unwrap_or_else(|_| ProgressStyle::default_spinner())
+            .progress_chars("=> ");
+        let bar =
+            ProgressBar::with_draw_target(len, ProgressDrawTarget::hidden()).with_style(style);
+        if !std::io::stderr().is_terminal() {
+            return Progress {
+                bar,
+                stop: None,
+                timer: None,
+            };
+        }
+        let (stop, stopped) = mpsc::channel::<()>();
+        let shown = bar.clone();
+        let timer = std::thread::spawn(move || {
+            if let Err(mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(SHOW_PROGRESS_AFTER)
+            {
+                shown.set_draw_target(ProgressDrawTarget::stderr());
+                shown.enable_steady_tick(Duration::from_millis(200));
+            }
+        });
+        Progress {
+            bar,
+            stop: Some(stop),
+            timer: Some(timer),
+        }
+    }
+
+    /// Counts `n` more cases reviewed.
+    pub fn inc(&self, n: u64) {
+        self.bar.inc(n);
+    }
+
+    /// Runs `f` (which writes output) with the bar taken off the screen meanwhile.
+    pub fn suspend<R>(&self, f: impl FnOnce() -> R) -> R {
+        self.bar.suspend(f)
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        drop(self.stop.take());
+        if let Some(t) = self.timer.take() {
+            let _ = t.join();
+        }
+        self.bar.finish_and_clear();
+    }
 }
 
 /// Renders diagnostics rustc-style, with the source underlined.
@@ -69,7 +251,11 @@ pub fn render(d: &Diagnostic, sources: &SourceMap, color: bool) -> String {
     } else {
         miette::Severity::Warning
     };
-    let code = format!("{:?}", d.code).to_lowercase();
+    // The code as the JSON output spells it (`unknown_name`).
+    let code = serde_json::to_value(d.code)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_else(|| format!("{:?}", d.code).to_lowercase());
     let mut md = MietteDiagnostic::new(format!("{} ({loc})", d.message))
         .with_severity(severity)
         .with_code(code);

@@ -36,12 +36,15 @@ pub struct ReviewArgs {
     /// Language of titles, messages and citations: a language of the pack, or `all`.
     #[arg(long)]
     lang: Option<String>,
+    /// Also show the pack's views: the sentencing worksheet per defendant and charge.
+    #[arg(long)]
+    worksheet: bool,
 }
 
 /// List a case's obligations still pending as of a day: the clerk's docket.
 #[derive(Args)]
 #[command(
-    after_help = "Example:\n  caselint due examples/cases/robbery-juvenile-defects.json --as-of 2024-03-06"
+    after_help = "Examples:\n  caselint due examples/cases/robbery-juvenile-defects.json --as-of 2024-03-06\n  caselint due case.json --as-of 2024-06-01 --format json --lang en"
 )]
 pub struct DueArgs {
     /// The case file.
@@ -61,10 +64,32 @@ pub struct DueArgs {
 }
 
 pub fn parse_day(s: &str) -> Result<jiff::civil::Date, String> {
-    s.parse::<jiff::civil::Date>()
+    if let Some(d) = s
+        .parse::<jiff::civil::Date>()
         .ok()
         .filter(|d| d.to_string() == s)
-        .ok_or_else(|| format!("`{s}` is not a day in the form YYYY-MM-DD"))
+    {
+        return Ok(d);
+    }
+    // `2024-02-30`: the right form, but no such day.
+    let parts: Vec<&str> = s.split('-').collect();
+    if let [y, m, d] = parts.as_slice()
+        && y.len() == 4
+        && m.len() == 2
+        && d.len() == 2
+        && let (Ok(y), Ok(m), Ok(_)) = (y.parse::<i16>(), m.parse::<i8>(), d.parse::<i8>())
+    {
+        if let Ok(first) = jiff::civil::Date::new(y, m, 1) {
+            return Err(format!(
+                "there is no day `{s}`: {y:04}-{m:02} has {} days",
+                first.days_in_month()
+            ));
+        }
+        return Err(format!("there is no day `{s}`: a month is 01 to 12"));
+    }
+    Err(format!(
+        "`{s}` is not a day: write it as YYYY-MM-DD, e.g. 2024-03-05"
+    ))
 }
 
 pub fn lang_of(pack: &RulePack, lang: Option<&str>) -> Result<Lang, u8> {
@@ -73,8 +98,9 @@ pub fn lang_of(pack: &RulePack, lang: Option<&str>) -> Result<Lang, u8> {
         Some("all") => Ok(Lang::All),
         Some(l) if pack.program().languages.iter().any(|x| x == l) => Ok(Lang::One(l.to_string())),
         Some(l) => {
+            eprintln!("error: `--lang {l}`: the pack has no language `{l}`");
             eprintln!(
-                "error: the pack has no language `{l}`; it has {} (or `all`)",
+                "  help: use one of {}, or `all` for every language",
                 pack.program().languages.join(", ")
             );
             Err(2)
@@ -83,6 +109,29 @@ pub fn lang_of(pack: &RulePack, lang: Option<&str>) -> Result<Lang, u8> {
 }
 
 fn read_input(path: &PathBuf) -> Result<String, u8> {
+    let r = if path.as_os_str() == "-" {
+        let mut s = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut s).map(|_| s)
+    } else if path.is_dir() {
+        Err(std::io::Error::from(std::io::ErrorKind::IsADirectory))
+    } else {
+        std::fs::read(path).and_then(|b| {
+            String::from_utf8(b).map_err(|e| {
+                std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    format!("invalid byte at offset {}", e.utf8_error().valid_up_to()),
+                )
+            })
+        })
+    };
+    r.map_err(|e| {
+        print_read_error(path, &e);
+        2
+    })
+}
+
+#[allow(dead_code)]
+fn read_input_old(path: &PathBuf) -> Result<String, u8> {
     let r = if path.as_os_str() == "-" {
         let mut s = String::new();
         std::io::Read::read_to_string(&mut std::io::stdin(), &mut s).map(|_| s)
@@ -157,6 +206,7 @@ pub fn run(a: ReviewArgs) -> u8 {
     let opts = ReviewOptions {
         as_of: a.as_of,
         lang,
+        views: a.worksheet,
         ..ReviewOptions::default()
     };
     let mut worst = 0u8;
