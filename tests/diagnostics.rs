@@ -245,6 +245,7 @@ snippets! {
     syntax_clause_keyword_typo => "syntax_clause_keyword_typo.rules",
     syntax_bad_operator => "syntax_bad_operator.rules",
     syntax_unterminated_string => "syntax_unterminated_string.rules",
+    syntax_string_runs_to_next_quote => "syntax_string_runs_to_next_quote.rules",
     syntax_every_without_satisfies => "syntax_every_without_satisfies.rules",
     syntax_in_force_without_dates => "syntax_in_force_without_dates.rules",
     syntax_bad_severity => "syntax_bad_severity.rules",

@@ -1,63 +1,37 @@
+//! scratch
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::panic,
     clippy::indexing_slicing
 )]
-use caselint::*;
 #[test]
 fn scratch() {
-    let Ok(dir) = std::env::var("SCR") else {
+    let Ok(path) = std::env::var("SCR") else {
         return;
     };
-    let prelude = std::fs::read_to_string(format!("{dir}/prelude.rules")).unwrap_or_default();
-    let snip = std::fs::read_to_string(format!("{dir}/snip.rules")).unwrap();
-    let mut files = vec![];
-    if !prelude.is_empty() {
-        files.push(("_schema.rules".to_string(), prelude));
-    }
-    files.push(("snip.rules".to_string(), snip));
-    match RulePack::from_sources(files) {
-        Ok(p) => {
-            for d in p.warnings() {
-                println!(
-                    "W {:?} {:?} {} | {} | {:?} | {:?}",
-                    d.level,
-                    d.code,
-                    p.sources().location(d.span),
-                    d.message,
-                    d.label,
-                    d.help
+    let text = std::fs::read_to_string(path).unwrap();
+    let stage = std::env::var("STAGE").unwrap_or_default();
+    let t = std::thread::Builder::new()
+        .stack_size(8 << 20)
+        .spawn(move || {
+            eprintln!("parsing");
+            let (ast, diags) = caselint::syntax::parse_file(1, &text);
+            eprintln!(
+                "parsed: {} items {:?}",
+                ast.items.len(),
+                diags.iter().map(|d| d.code).collect::<Vec<_>>()
+            );
+            if stage == "check" {
+                let schema = std::fs::read_to_string("tests/snippets/_schema.rules").unwrap();
+                let r = caselint::RulePack::from_sources([("s", schema), ("x", text)]);
+                eprintln!(
+                    "checked: {:?}",
+                    r.err()
+                        .map(|e| e.diagnostics.iter().map(|d| d.code).collect::<Vec<_>>())
                 );
             }
-            if let Ok(case) = std::fs::read_to_string(format!("{dir}/case.json")) {
-                let g = p.load_case(&case).unwrap();
-                let as_of = std::env::var("ASOF").ok().map(|s| s.parse().unwrap());
-                let r = p
-                    .review_with(
-                        &g,
-                        &ReviewOptions {
-                            as_of,
-                            lang: Lang::All,
-                            ..Default::default()
-                        },
-                    )
-                    .unwrap();
-                println!("{}", r.to_json_pretty());
-            }
-        }
-        Err(e) => {
-            for d in &e.diagnostics {
-                println!(
-                    "E {:?} {:?} {} | {} | {:?} | {:?}",
-                    d.level,
-                    d.code,
-                    e.sources.location(d.span),
-                    d.message,
-                    d.label,
-                    d.help
-                );
-            }
-        }
-    }
+        })
+        .unwrap();
+    t.join().unwrap();
 }

@@ -22,7 +22,7 @@ impl<'a> Checker<'a> {
         let mut require = None;
         let mut due = None;
         let mut messages: Vec<(Option<Expr>, Texts, ast::Span)> = vec![];
-        let mut once = |cx: &mut Checker<'a>, seen: bool, span: ast::Span, what: &str| {
+        let once = |cx: &mut Checker<'a>, seen: bool, span: ast::Span, what: &str| {
             if seen {
                 cx.error(
                     Code::MisplacedClause,

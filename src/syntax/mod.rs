@@ -1,6 +1,10 @@
 //! Stage 1: rule text to AST ([`parse_file`]). Later stages never see pest.
 
 pub mod ast;
+mod fmt;
 mod parse;
 
-pub use parse::{MAX_BRACKET_DEPTH, MAX_EXPR_DEPTH, MAX_FILE_BYTES, parse_expr, parse_file};
+pub use fmt::{MAX_WIDTH, format_source, print_file};
+pub use parse::{
+    MAX_BRACKET_DEPTH, MAX_EXPR_DEPTH, MAX_FILE_BYTES, MAX_NESTING_WORDS, parse_expr, parse_file,
+};

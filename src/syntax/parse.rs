@@ -19,7 +19,7 @@ pub const MAX_FILE_BYTES: usize = 1 << 20;
 /// Deepest nesting of brackets accepted.
 pub const MAX_BRACKET_DEPTH: usize = 64;
 /// Deepest expression tree accepted (a long chain `a + b + … ` counts one level per operator).
-pub const MAX_EXPR_DEPTH: u32 = 200;
+pub const MAX_EXPR_DEPTH: u32 = 128;
 /// Syntax errors reported per file before giving up.
 const MAX_SYNTAX_ERRORS: usize = 20;
 
@@ -31,6 +31,25 @@ type PResult<T> = Result<T, Diagnostic>;
 /// parser skips to the next top-level declaration and goes on, so one run
 /// reports the errors of every item.
 pub fn parse_file(file: u32, text: &str) -> (File, Vec<Diagnostic>) {
+    // The grammar is recursive (an `if` inside an `else`, a quantifier inside a `where`);
+    // parse on a thread with room for the deepest nesting the limits allow.
+    let owned = text.to_string();
+    let worker = std::thread::Builder::new()
+        .name("caselint-parse".into())
+        .stack_size(PARSE_STACK_BYTES)
+        .spawn(move || parse_file_here(file, &owned));
+    match worker.map(|h| h.join()) {
+        Ok(Ok(result)) => result,
+        _ => parse_file_here(file, text),
+    }
+}
+
+/// Stack of the parsing thread.
+const PARSE_STACK_BYTES: usize = 256 << 20;
+/// Most nesting keywords (`if`, `exists`, `count`, …) one declaration may hold.
+pub const MAX_NESTING_WORDS: usize = 1000;
+
+fn parse_file_here(file: u32, text: &str) -> (File, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut items = Vec::new();
     if text.len() > MAX_FILE_BYTES {
@@ -52,12 +71,17 @@ pub fn parse_file(file: u32, text: &str) -> (File, Vec<Diagnostic>) {
         diags.push(d);
         return (File { items }, diags);
     }
+    if let Some(d) = check_nesting_words(file, text) {
+        diags.push(d);
+        return (File { items }, diags);
+    }
     let mut offset = 0usize;
     while offset <= text.len() {
         let rest = text.get(offset..).unwrap_or("");
         let cx = Cx {
             file,
             base: offset as u32,
+            sub_depth: std::cell::Cell::new(0),
         };
         match Grammar::parse(Rule::file, rest) {
             Ok(mut pairs) => {
@@ -110,10 +134,29 @@ pub fn parse_file(file: u32, text: &str) -> (File, Vec<Diagnostic>) {
 
 /// Parses a single expression (for tests, the REPL-like `explain`, and tools).
 pub fn parse_expr(file: u32, text: &str) -> PResult<Expr> {
+    let owned = text.to_string();
+    let worker = std::thread::Builder::new()
+        .name("caselint-parse".into())
+        .stack_size(PARSE_STACK_BYTES)
+        .spawn(move || parse_expr_here(file, &owned));
+    match worker.map(|h| h.join()) {
+        Ok(Ok(result)) => result,
+        _ => parse_expr_here(file, text),
+    }
+}
+
+fn parse_expr_here(file: u32, text: &str) -> PResult<Expr> {
+    if let Some(d) = check_nesting_words(file, text) {
+        return Err(d);
+    }
     if let Some(d) = check_depth(file, text) {
         return Err(d);
     }
-    let cx = Cx { file, base: 0 };
+    let cx = Cx {
+        file,
+        base: 0,
+        sub_depth: std::cell::Cell::new(0),
+    };
     let mut pairs = Grammar::parse(Rule::expr, text).map_err(|e| cx.syntax_error(&e, text).1)?;
     let pair = pairs.next().ok_or_else(|| {
         Diagnostic::error(Code::Syntax, cx.span_at(0, 0), "expected an expression")
@@ -167,6 +210,75 @@ fn next_item_start(text: &str, pos: usize) -> Option<usize> {
         at += line.len();
     }
     None
+}
+
+/// Rejects a declaration with more nesting keywords than the limit: each may open a
+/// level of recursion in the parser that brackets do not show.
+fn check_nesting_words(file: u32, text: &str) -> Option<Diagnostic> {
+    const WORDS: [&str; 13] = [
+        "if", "exists", "no", "every", "count", "sum", "product", "min", "max", "earliest",
+        "latest", "then", "else",
+    ];
+    let mut count = 0usize;
+    let mut at = 0usize;
+    for line in text.split_inclusive('\n') {
+        if starts_item(line) {
+            count = 0;
+        }
+        let code = strip_strings_and_comment(line);
+        for w in code.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
+            if WORDS.contains(&w) {
+                count += 1;
+                if count > MAX_NESTING_WORDS {
+                    let start = at as u32;
+                    return Some(
+                        Diagnostic::error(
+                            Code::TooDeep,
+                            Span {
+                                file,
+                                start,
+                                end: start + line.trim_end().len() as u32,
+                            },
+                            format!(
+                                "a declaration with more than {MAX_NESTING_WORDS} nested conditions"
+                            ),
+                        )
+                        .with_help("split it into definitions"),
+                    );
+                }
+            }
+        }
+        at += line.len();
+    }
+    None
+}
+
+/// A line with its string literals blanked and its comment removed.
+fn strip_strings_and_comment(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut in_str = false;
+    let mut escaped = false;
+    for c in line.chars() {
+        if in_str {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => in_str = false,
+                _ => {}
+            }
+            out.push(' ');
+            continue;
+        }
+        match c {
+            '"' => {
+                in_str = true;
+                out.push(' ');
+            }
+            '#' => break,
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 /// Rejects bracket nesting deeper than the limit before pest recurses into it.
@@ -234,10 +346,11 @@ fn pratt() -> &'static PrattParser<Rule> {
 }
 
 /// Per-parse context: the file index and the byte offset of the parsed text in the file.
-#[derive(Clone, Copy)]
 struct Cx {
     file: u32,
     base: u32,
+    /// The deepest expression parsed by [`Cx::expr`] since it was last reset.
+    sub_depth: std::cell::Cell<u32>,
 }
 
 fn describe(rule: &Rule) -> &'static str {
@@ -787,7 +900,7 @@ impl Cx {
     fn template(&self, p: Pair<'_, Rule>) -> PResult<Template> {
         let span = self.span(&p);
         let mut parts: Vec<TemplatePart> = vec![];
-        let mut push_lit = |parts: &mut Vec<TemplatePart>, s: &str| {
+        let push_lit = |parts: &mut Vec<TemplatePart>, s: &str| {
             if let Some(TemplatePart::Lit(l)) = parts.last_mut() {
                 l.push_str(s);
             } else {
@@ -1059,7 +1172,8 @@ impl Cx {
 
     /// Expressions: the Pratt parser; chained comparisons are gathered here.
     fn expr(&self, p: Pair<'_, Rule>) -> PResult<Expr> {
-        let (e, _) = self.expr_d(p)?;
+        let (e, d) = self.expr_d(p)?;
+        self.sub_depth.set(self.sub_depth.get().max(d));
         Ok(e)
     }
 
@@ -1185,6 +1299,32 @@ impl Cx {
     }
 
     fn primary(&self, p: Pair<'_, Rule>) -> PResult<(Expr, u32)> {
+        // Quantifiers and aggregates hold whole expressions: their depth is one more
+        // than the deepest expression inside them.
+        if matches!(
+            p.as_rule(),
+            Rule::quantifier | Rule::aggregate | Rule::order_pick
+        ) {
+            let saved = self.sub_depth.replace(0);
+            let r = self.primary_inner(p);
+            let inner = self.sub_depth.get();
+            self.sub_depth.set(saved);
+            let (e, _) = r?;
+            let d = inner + 1;
+            if d > MAX_EXPR_DEPTH {
+                return Err(Diagnostic::error(
+                    Code::TooDeep,
+                    e.span,
+                    format!("expression nested more than {MAX_EXPR_DEPTH} deep"),
+                )
+                .with_help("split it into definitions"));
+            }
+            return Ok((e, d));
+        }
+        self.primary_inner(p)
+    }
+
+    fn primary_inner(&self, p: Pair<'_, Rule>) -> PResult<(Expr, u32)> {
         let span = self.span(&p);
         let mk = |kind| Ok((Expr { kind, span }, 1));
         match p.as_rule() {

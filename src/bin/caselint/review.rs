@@ -1,11 +1,12 @@
 //! `caselint review` and `caselint due`.
 
-use crate::common::{color_stdout, default_pack, load_pack};
+use crate::common::{Progress, color_stdout, default_pack, load_pack, print_read_error, shown};
 use caselint::report::render_text;
 use caselint::{Lang, ReviewOptions, RulePack};
 use clap::{Args, ValueEnum};
+use rayon::prelude::*;
 use std::io::{BufRead, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(Clone, Copy, ValueEnum, PartialEq)]
 pub enum Format {
@@ -109,7 +110,15 @@ pub fn lang_of(pack: &RulePack, lang: Option<&str>) -> Result<Lang, u8> {
 }
 
 fn read_input(path: &PathBuf) -> Result<String, u8> {
-    let r = if path.as_os_str() == "-" {
+    read_text(path).map_err(|e| {
+        print_read_error(path, &e);
+        2
+    })
+}
+
+/// The text of a case file (`-`: standard input), which must be UTF-8.
+fn read_text(path: &Path) -> std::io::Result<String> {
+    if path.as_os_str() == "-" {
         let mut s = String::new();
         std::io::Read::read_to_string(&mut std::io::stdin(), &mut s).map(|_| s)
     } else if path.is_dir() {
@@ -123,32 +132,7 @@ fn read_input(path: &PathBuf) -> Result<String, u8> {
                 )
             })
         })
-    };
-    r.map_err(|e| {
-        print_read_error(path, &e);
-        2
-    })
-}
-
-#[allow(dead_code)]
-fn read_input_old(path: &PathBuf) -> Result<String, u8> {
-    let r = if path.as_os_str() == "-" {
-        let mut s = String::new();
-        std::io::Read::read_to_string(&mut std::io::stdin(), &mut s).map(|_| s)
-    } else {
-        std::fs::read(path).and_then(|b| {
-            String::from_utf8(b).map_err(|e| {
-                std::io::Error::new(
-                    std::io::ErrorKind::InvalidData,
-                    format!("not UTF-8 at byte {}", e.utf8_error().valid_up_to()),
-                )
-            })
-        })
-    };
-    r.map_err(|e| {
-        eprintln!("error: cannot read `{}`: {e}", path.display());
-        2
-    })
+    }
 }
 
 /// Reads and loads one case file, printing load errors with their place.
@@ -160,7 +144,13 @@ pub fn read_case(pack: &RulePack, path: &PathBuf) -> Result<caselint::CaseGraph,
     })
 }
 
-fn print_load_errors(path: &PathBuf, errs: &caselint::LoadErrors) {
+fn print_load_errors(path: &Path, errs: &caselint::LoadErrors) {
+    print_load_errors_at(&shown(path), 0, errs);
+}
+
+/// Prints load errors as `FILE:LINE:COLUMN: error: …`; `line_offset` is the
+/// line of an NDJSON file the case was on, less one.
+fn print_load_errors_at(file: &str, line_offset: usize, errs: &caselint::LoadErrors) {
     for e in &errs.errors {
         let at = if e.path.is_empty() {
             "$"
@@ -168,9 +158,8 @@ fn print_load_errors(path: &PathBuf, errs: &caselint::LoadErrors) {
             e.path.as_str()
         };
         eprintln!(
-            "{}:{}:{}: error: {} (at `{at}`)",
-            path.display(),
-            e.line,
+            "{file}:{}:{}: error: {} (at `{at}`)",
+            e.line as usize + line_offset,
             e.column,
             e.message
         );
@@ -180,8 +169,7 @@ fn print_load_errors(path: &PathBuf, errs: &caselint::LoadErrors) {
     }
     if errs.truncated {
         eprintln!(
-            "{}: more errors were found; only the first {} are shown",
-            path.display(),
+            "{file}: more errors were found; only the first {} are shown",
             errs.errors.len()
         );
     }
@@ -209,60 +197,41 @@ pub fn run(a: ReviewArgs) -> u8 {
         views: a.worksheet,
         ..ReviewOptions::default()
     };
+    let mut w = Writer {
+        out: std::io::stdout().lock(),
+        format: a.format,
+        color: color_stdout(),
+        reports: 0,
+    };
+    // A bar over the files, or a counter when some input holds many cases.
+    let counted = !a.cases.iter().any(|p| is_lines(p));
+    let progress = Progress::new(counted.then_some(a.cases.len() as u64));
     let mut worst = 0u8;
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
     for path in &a.cases {
         if is_lines(path) {
-            worst = worst.max(review_lines(&pack, path, &opts, a.format, &mut out));
+            worst = worst.max(review_lines(&pack, path, &opts, &progress, &mut w));
             continue;
         }
-        let text = match read_input(path) {
-            Ok(t) => t,
-            Err(c) => {
-                worst = worst.max(c);
-                continue;
-            }
+        let case = match read_text(path) {
+            Ok(text) => pack.load_case(&text).map_err(|errs| {
+                progress.suspend(|| print_load_errors(path, &errs));
+            }),
+            Err(e) => Err(progress.suspend(|| print_read_error(path, &e))),
         };
-        let case = match pack.load_case(&text) {
-            Ok(c) => c,
-            Err(errs) => {
-                for e in &errs.errors {
-                    eprintln!(
-                        "{}:{}:{}: error: {} (at `{}`)",
-                        path.display(),
-                        e.line,
-                        e.column,
-                        e.message,
-                        if e.path.is_empty() { "$" } else { &e.path }
-                    );
-                    if let Some(h) = &e.help {
-                        eprintln!("  help: {h}");
-                    }
-                }
-                if errs.truncated {
-                    eprintln!(
-                        "{}: more errors were found; only the first {} are shown",
-                        path.display(),
-                        errs.errors.len()
-                    );
-                }
-                worst = worst.max(2);
-                continue;
-            }
+        progress.inc(1);
+        let Ok(case) = case else {
+            worst = worst.max(2);
+            continue;
         };
         match pack.review_with(&case, &opts) {
             Ok(r) => {
-                let _ = match a.format {
-                    Format::Json => writeln!(out, "{}", r.to_json()),
-                    Format::Text => write!(out, "{}", render_text(&r, Some(&case), color_stdout())),
-                };
+                progress.suspend(|| w.report(&r, Some(&case)));
                 if r.has_errors() {
                     worst = worst.max(1);
                 }
             }
             Err(e) => {
-                eprintln!("{}: error: {e}", path.display());
+                progress.suspend(|| print_eval_error(&shown(path), &e));
                 worst = worst.max(2);
             }
         }
@@ -270,83 +239,180 @@ pub fn run(a: ReviewArgs) -> u8 {
     worst
 }
 
-/// One result per input line, in order; a bad line gets an error record with its number.
+/// Writes reports to standard output, text ones a blank line apart.
+struct Writer<W: Write> {
+    out: W,
+    format: Format,
+    color: bool,
+    reports: usize,
+}
+
+impl<W: Write> Writer<W> {
+    fn report(&mut self, r: &caselint::Report, case: Option<&caselint::CaseGraph>) {
+        let text = match self.format {
+            Format::Json => r.to_json() + "\n",
+            Format::Text => render_text(r, case, self.color),
+        };
+        self.write(&text);
+    }
+
+    /// Writes a rendered report (text, or one JSON line).
+    fn write(&mut self, text: &str) {
+        if self.format == Format::Text && self.reports > 0 {
+            let _ = writeln!(self.out);
+        }
+        self.reports += 1;
+        let _ = self.out.write_all(text.as_bytes());
+    }
+}
+
+fn print_eval_error(file: &str, e: &caselint::EvalError) {
+    eprintln!("{file}: error: the review stopped: {e}");
+    eprintln!(
+        "  help: this is a limit of the review, not an error in the case file; report it to the pack's authors with the case"
+    );
+}
+
+/// The outcome of one line of an NDJSON input.
+enum LineOutcome {
+    /// A rendered report (text, or one JSON line), and whether it has error findings.
+    Report(String, bool),
+    /// The line could not be reviewed.
+    Bad {
+        message: String,
+        load: Option<caselint::LoadErrors>,
+    },
+}
+
+/// Lines of NDJSON input reviewed together, on all cores.
+const LINES_PER_BATCH: usize = 256;
+
+/// One result per input line, in order. With `--format json` a bad line gets
+/// an error record with its number; with text, its errors go to standard error.
 fn review_lines(
     pack: &RulePack,
     path: &PathBuf,
     opts: &ReviewOptions,
-    format: Format,
-    out: &mut dyn Write,
+    progress: &Progress,
+    w: &mut Writer<impl Write>,
 ) -> u8 {
     let reader: Box<dyn BufRead> = if path.as_os_str() == "-" {
         Box::new(std::io::BufReader::new(std::io::stdin()))
     } else {
-        match std::fs::File::open(path) {
+        let file = if path.is_dir() {
+            Err(std::io::Error::from(std::io::ErrorKind::IsADirectory))
+        } else {
+            std::fs::File::open(path)
+        };
+        match file {
             Ok(f) => Box::new(std::io::BufReader::new(f)),
             Err(e) => {
-                eprintln!("error: cannot read `{}`: {e}", path.display());
+                progress.suspend(|| print_read_error(path, &e));
                 return 2;
             }
         }
     };
+    let file = shown(path);
+    let (format, color) = (w.format, w.color);
     let mut worst = 0u8;
-    let mut batch: Vec<(usize, Result<String, String>)> = vec![];
-    let flush =
-        |batch: &mut Vec<(usize, Result<String, String>)>, out: &mut dyn Write, worst: &mut u8| {
-            let inputs: Vec<String> = batch
-                .iter()
-                .map(|(_, l)| l.clone().unwrap_or_default())
-                .collect();
-            let results = pack.review_batch(&inputs, opts);
-            for ((line, input), result) in batch.drain(..).zip(results) {
-                let record = match (input, result) {
-                    (Err(e), _) => {
-                        *worst = (*worst).max(2);
-                        serde_json::json!({ "line": line, "error": e })
-                    }
-                    (Ok(_), Ok(r)) => {
-                        if r.has_errors() {
-                            *worst = (*worst).max(1);
+    let mut batch: Vec<(usize, Result<String, String>)> = Vec::with_capacity(LINES_PER_BATCH);
+    let mut flush = |batch: &mut Vec<(usize, Result<String, String>)>| {
+        let outcomes: Vec<LineOutcome> = batch
+            .par_iter()
+            .map(|(_, item)| {
+                let o = review_line(pack, item, opts, format, color);
+                progress.inc(1);
+                o
+            })
+            .collect();
+        progress.suspend(|| {
+            for ((line, _), outcome) in batch.drain(..).zip(outcomes) {
+                match outcome {
+                    LineOutcome::Report(text, errors) => {
+                        if errors {
+                            worst = worst.max(1);
                         }
-                        if format == Format::Text {
-                            let _ = write!(out, "{}", render_text(&r, None, false));
-                            continue;
-                        }
-                        match serde_json::to_value(&r) {
-                            Ok(v) => v,
-                            Err(e) => serde_json::json!({ "line": line, "error": e.to_string() }),
+                        w.write(&text);
+                    }
+                    LineOutcome::Bad { message, load } => {
+                        worst = worst.max(2);
+                        match (format, load) {
+                            (Format::Json, _) => {
+                                let record = serde_json::json!({ "line": line, "error": message });
+                                w.write(&format!("{record}\n"));
+                            }
+                            (Format::Text, Some(errs)) => {
+                                print_load_errors_at(&file, line - 1, &errs)
+                            }
+                            (Format::Text, None) => eprintln!("{file}:{line}: error: {message}"),
                         }
                     }
-                    (Ok(_), Err(e)) => {
-                        *worst = (*worst).max(2);
-                        serde_json::json!({ "line": line, "error": e.to_string() })
-                    }
-                };
-                let _ = writeln!(out, "{record}");
+                }
             }
-        };
+        });
+    };
     for (i, line) in reader.split(b'\n').enumerate() {
-        let line_no = i + 1;
         let item = match line {
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(s) if s.trim().is_empty() => {
-                    Err("empty line: expected one case as JSON".to_string())
+                    Err("the line is empty: each line must hold one case as JSON".to_string())
                 }
                 Ok(s) => Ok(s),
                 Err(e) => Err(format!(
-                    "line is not UTF-8 (byte {})",
+                    "the line is not UTF-8 (invalid byte at offset {})",
                     e.utf8_error().valid_up_to()
                 )),
             },
             Err(e) => Err(format!("cannot read the line: {e}")),
         };
-        batch.push((line_no, item));
-        if batch.len() >= 256 {
-            flush(&mut batch, out, &mut worst);
+        batch.push((i + 1, item));
+        if batch.len() >= LINES_PER_BATCH {
+            flush(&mut batch);
         }
     }
-    flush(&mut batch, out, &mut worst);
+    flush(&mut batch);
     worst
+}
+
+/// Loads and reviews one line of NDJSON input.
+fn review_line(
+    pack: &RulePack,
+    item: &Result<String, String>,
+    opts: &ReviewOptions,
+    format: Format,
+    color: bool,
+) -> LineOutcome {
+    let text = match item {
+        Ok(t) => t,
+        Err(message) => {
+            return LineOutcome::Bad {
+                message: message.clone(),
+                load: None,
+            };
+        }
+    };
+    let case = match pack.load_case(text) {
+        Ok(c) => c,
+        Err(errs) => {
+            return LineOutcome::Bad {
+                message: errs.to_string(),
+                load: Some(errs),
+            };
+        }
+    };
+    match pack.review_with(&case, opts) {
+        Ok(r) => {
+            let text = match format {
+                Format::Json => r.to_json() + "\n",
+                Format::Text => render_text(&r, Some(&case), color),
+            };
+            LineOutcome::Report(text, r.has_errors())
+        }
+        Err(e) => LineOutcome::Bad {
+            message: format!("the review stopped: {e}"),
+            load: None,
+        },
+    }
 }
 
 pub fn run_due(a: DueArgs) -> u8 {
@@ -365,16 +431,7 @@ pub fn run_due(a: DueArgs) -> u8 {
     let case = match pack.load_case(&text) {
         Ok(c) => c,
         Err(errs) => {
-            for e in &errs.errors {
-                eprintln!(
-                    "{}:{}:{}: error: {} (at `{}`)",
-                    a.case.display(),
-                    e.line,
-                    e.column,
-                    e.message,
-                    e.path
-                );
-            }
+            print_load_errors(&a.case, &errs);
             return 2;
         }
     };
@@ -400,7 +457,7 @@ pub fn run_due(a: DueArgs) -> u8 {
             0
         }
         Err(e) => {
-            eprintln!("{}: error: {e}", a.case.display());
+            print_eval_error(&shown(&a.case), &e);
             2
         }
     }

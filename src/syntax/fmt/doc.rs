@@ -230,10 +230,10 @@ impl Printer {
     /// Whether `first` (a stack: last element first) and then `rest` (the
     /// printer's stack, in its own modes) fit on the current line.
     fn fits(&self, first: &[Cmd<'_>], rest: &[Cmd<'_>]) -> bool {
-        let mut room = self.width.saturating_sub(self.col) as isize;
         if self.col > self.width {
             return false;
         }
+        let mut room = isize::try_from(self.width - self.col).unwrap_or(isize::MAX);
         let mut local: Vec<(Mode, Item<'_>)> = first.iter().map(|&(_, m, it)| (m, it)).collect();
         let mut rest = rest.iter().rev();
         loop {
@@ -255,7 +255,7 @@ impl Printer {
             };
             match d {
                 Doc::Text(s) => {
-                    room -= text_width(s) as isize;
+                    room -= isize::try_from(text_width(s)).unwrap_or(isize::MAX);
                     if room < 0 {
                         return false;
                     }
@@ -307,13 +307,7 @@ mod tests {
 
     #[test]
     fn fill_packs_lines() {
-        let parts = vec![
-            text("a,"),
-            Doc::Line,
-            text("b,"),
-            Doc::Line,
-            text("c"),
-        ];
+        let parts = vec![text("a,"), Doc::Line, text("b,"), Doc::Line, text("c")];
         let d = cat(vec![text("["), align(Doc::Fill(parts)), text("]")]);
         assert_eq!(render(&d, 7), "[a, b,\n c]");
     }

@@ -1,0 +1,1215 @@
+//! Differential test: the engine (`RulePack::review_with`) against the naive
+//! reference evaluator of `tests/reference/`, on random rules (generated as
+//! source text from the language's constructs) over random case graphs of
+//! a small fixed schema.
+//!
+//! Each case is a "choice tape" (a vector of numbers that proptest shrinks
+//! towards zeros and shorter, and choice 0 is always the simplest option) from
+//! which one pack of 1–3 rules is written, plus a second tape for the case
+//! graph. A failure prints the pack text and the case JSON.
+//!
+//! Runs `CASELINT_DIFF_CASES` cases (default 1500) from seed
+//! `CASELINT_DIFF_SEED` (default fixed, so CI is reproducible). Longer runs:
+//!
+//! ```text
+//! CASELINT_DIFF_CASES=200000 CASELINT_DIFF_SEED=$RANDOM \
+//!   cargo test --release --test differential -- --nocapture
+//! ```
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod reference;
+
+use caselint::{Lang, ReviewOptions, RulePack};
+use proptest::prelude::*;
+use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRng, TestRunner};
+use reference::{RefFinding, Reference, severity_name};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// The fixed schema and shared definitions every generated pack starts with.
+const HEADER: &str = r#"
+pack diff {
+  languages en, zh
+  default en
+}
+enum level (en "level", zh "级别") {
+  low (en "Low", zh "低"),
+  mid (en "Mid", zh "中"),
+  high (en "High", zh "高"),
+}
+node case (exactly one) {
+  procedure: enum(ordinary, simplified) required
+  region: text
+  flag: bool
+  start: date
+}
+node person {
+  role: enum(defendant, victim, witness) required
+  name: text
+  birth_date: date
+  score: int
+  rank: level
+  tags: list(enum(blind, deaf, mute))
+}
+node event {
+  type: enum(detention, notice, hearing) required
+  date: date
+  time: time
+  qty: int
+  amount: decimal
+  public: bool
+  rank: level
+}
+node item {
+  value: decimal
+  qty: int
+  seen: date
+}
+edge subject: event -> person
+edge concerns: event -> event {
+  weight: int
+}
+edge owns: person -> item {
+  share: decimal
+  since: date
+}
+edge about: event | item -> person
+edge knows: person -> person
+
+pattern accused = person(role = defendant)
+def first_hearing = earliest e: event(type = hearing)
+def age(p: person, day: date): int = years_between(p.birth_date, day)
+def notified(x: event): bool = exists n: event(type = notice) -concerns-> x
+table cap(region: text) {
+  columns lim: int, rate: decimal
+  row default: 3, 1.5
+  row "north": 1, 0.5
+}
+calendar {
+  holidays 2024-03-04 to 2024-03-06
+  workdays 2024-03-09
+}
+"#;
+
+// ------------------------------------------------------------------ tapes
+
+/// Choices read from a proptest-generated vector; 0 when it runs out.
+struct Tape<'a> {
+    data: &'a [u32],
+    pos: usize,
+}
+
+impl Tape<'_> {
+    fn pick(&mut self, n: usize) -> usize {
+        let v = self.data.get(self.pos).copied().unwrap_or(0);
+        self.pos += 1;
+        if n == 0 { 0 } else { v as usize % n }
+    }
+    /// True with about `pct` percent (false on an exhausted tape).
+    fn chance(&mut self, pct: usize) -> bool {
+        let v = self.pick(100);
+        let exhausted = self.pos > self.data.len();
+        !exhausted && v < pct
+    }
+    fn one<'s, T: ?Sized>(&mut self, xs: &[&'s T]) -> &'s T {
+        xs[self.pick(xs.len())]
+    }
+}
+
+// --------------------------------------------------------- rule generator
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum T {
+    Bool,
+    Int,
+    Dec,
+    Date,
+    Text,
+    Level,
+    Node(K),
+    Edge(E),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum K {
+    Case,
+    Person,
+    Event,
+    Item,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum E {
+    Concerns,
+    Owns,
+}
+
+impl K {
+    fn name(self) -> &'static str {
+        match self {
+            K::Case => "case",
+            K::Person => "person",
+            K::Event => "event",
+            K::Item => "item",
+        }
+    }
+}
+
+/// Fields of a kind, by the generator's type.
+fn fields(k: K, t: T) -> &'static [&'static str] {
+    match (k, t) {
+        (K::Case, T::Bool) => &["flag"],
+        (K::Case, T::Date) => &["start"],
+        (K::Case, T::Text) => &["region"],
+        (K::Person, T::Int) => &["score"],
+        (K::Person, T::Date) => &["birth_date"],
+        (K::Person, T::Text) => &["name"],
+        (K::Person, T::Level) => &["rank"],
+        (K::Event, T::Int) => &["qty"],
+        (K::Event, T::Dec) => &["amount"],
+        (K::Event, T::Date) => &["date"],
+        (K::Event, T::Bool) => &["public"],
+        (K::Event, T::Level) => &["rank"],
+        (K::Item, T::Int) => &["qty"],
+        (K::Item, T::Dec) => &["value"],
+        (K::Item, T::Date) => &["seen"],
+        _ => &[],
+    }
+}
+
+fn edge_fields(e: E, t: T) -> &'static [&'static str] {
+    match (e, t) {
+        (E::Concerns, T::Int) => &["weight"],
+        (E::Owns, T::Dec) => &["share"],
+        (E::Owns, T::Date) => &["since"],
+        _ => &[],
+    }
+}
+
+const DATES: &[&str] = &[
+    "2024-03-01",
+    "2024-02-28",
+    "2024-03-04",
+    "2024-03-09",
+    "2024-01-31",
+    "2024-03-15",
+    "2008-02-29",
+];
+
+struct Gen<'a, 'b> {
+    t: &'b mut Tape<'a>,
+    next_var: usize,
+}
+
+/// Variables in scope: name and type.
+type Scope = Vec<(String, T)>;
+
+impl Gen<'_, '_> {
+    fn var(&mut self) -> String {
+        self.next_var += 1;
+        format!("v{}", self.next_var)
+    }
+
+    fn vars_of(scope: &Scope, t: T) -> Vec<String> {
+        scope
+            .iter()
+            .filter(|(_, x)| *x == t)
+            .map(|(n, _)| n.clone())
+            .collect()
+    }
+
+    fn int_lit(&mut self) -> String {
+        let n = self.t.one(&["1", "0", "2", "3", "5", "(-1)", "10"]);
+        n.to_string()
+    }
+
+    fn dec_lit(&mut self) -> String {
+        self.t
+            .one(&["1.5", "0.5", "2.25", "1.0", "(-1.5)"])
+            .to_string()
+    }
+
+    fn cmp_op(&mut self) -> &'static str {
+        self.t.one(&["=", "<", "<=", ">", ">=", "!="])
+    }
+
+    /// A field of some node in scope with a value of type `t`, if any.
+    fn field_of(&mut self, scope: &Scope, t: T) -> Option<String> {
+        let mut cands = vec![];
+        for (n, ty) in scope {
+            match ty {
+                T::Node(k) => {
+                    for f in fields(*k, t) {
+                        cands.push(format!("{n}.{f}"));
+                    }
+                }
+                T::Edge(e) => {
+                    for f in edge_fields(*e, t) {
+                        cands.push(format!("{n}.{f}"));
+                    }
+                }
+                _ => {}
+            }
+        }
+        for f in fields(K::Case, t) {
+            cands.push(format!("case.{f}"));
+        }
+        for (n, ty) in scope {
+            if *ty == t {
+                cands.push(n.clone());
+            }
+        }
+        if cands.is_empty() {
+            None
+        } else {
+            Some(cands[self.t.pick(cands.len())].clone())
+        }
+    }
+
+    fn expr(&mut self, scope: &Scope, t: T, depth: usize) -> String {
+        let leaf = depth == 0 || self.t.chance(35);
+        match t {
+            T::Bool => self.bool_expr(scope, depth, leaf),
+            T::Int => self.int_expr(scope, depth, leaf),
+            T::Dec => self.dec_expr(scope, depth, leaf),
+            T::Date => self.date_expr(scope, depth, leaf),
+            T::Text => match self.t.pick(3) {
+                0 => self.t.one(&["\"A\"", "\"north\"", "\"张三\""]).to_string(),
+                1 => self
+                    .field_of(scope, T::Text)
+                    .unwrap_or_else(|| "\"A\"".into()),
+                _ => match Self::vars_of(scope, T::Node(K::Person)).first() {
+                    Some(p) => format!("id({p})"),
+                    None => "\"B\"".into(),
+                },
+            },
+            T::Level => {
+                if self.t.chance(50) {
+                    self.t.one(&["low", "mid", "high"]).to_string()
+                } else {
+                    self.field_of(scope, T::Level)
+                        .unwrap_or_else(|| "mid".into())
+                }
+            }
+            T::Node(k) => {
+                let vs = Self::vars_of(scope, T::Node(k));
+                if !vs.is_empty() && (k != K::Event || self.t.chance(70)) {
+                    vs[self.t.pick(vs.len())].clone()
+                } else if k == K::Event {
+                    if self.t.chance(30) {
+                        "first_hearing".into()
+                    } else {
+                        let kw = self.t.one(&["earliest", "latest"]);
+                        let mut inner = scope.clone();
+                        let p = self.pattern(&mut inner, K::Event, 2, false);
+                        let w = self.where_part(&inner, depth.saturating_sub(1));
+                        format!("({kw} {p}{w})")
+                    }
+                } else {
+                    "case".into()
+                }
+            }
+            T::Edge(_) => "true".into(),
+        }
+    }
+
+    fn where_part(&mut self, scope: &Scope, depth: usize) -> String {
+        if self.t.chance(50) {
+            format!(" where {}", self.expr(scope, T::Bool, depth))
+        } else {
+            String::new()
+        }
+    }
+
+    fn bool_expr(&mut self, scope: &Scope, depth: usize, leaf: bool) -> String {
+        let d = depth.saturating_sub(1);
+        if leaf {
+            return match self.t.pick(7) {
+                0 => {
+                    let a = self.field_of(scope, T::Int).unwrap_or_else(|| "1".into());
+                    let op = self.cmp_op();
+                    let b = self.int_lit();
+                    format!("{a} {op} {b}")
+                }
+                1 => {
+                    let ty =
+                        *self
+                            .t
+                            .one(&[&T::Int, &T::Date, &T::Dec, &T::Bool, &T::Level, &T::Text]);
+                    let a = self
+                        .field_of(scope, ty)
+                        .unwrap_or_else(|| "case.flag".into());
+                    let w = self.t.one(&["is present", "is absent"]);
+                    format!("{a} {w}")
+                }
+                2 => {
+                    let a = self
+                        .field_of(scope, T::Bool)
+                        .unwrap_or_else(|| "case.flag".into());
+                    let w =
+                        self.t
+                            .one(&["is true", "is false", "is not true", "= true", "= false"]);
+                    format!("{a} {w}")
+                }
+                3 => {
+                    let a = self
+                        .field_of(scope, T::Level)
+                        .unwrap_or_else(|| "low".into());
+                    match self.t.pick(4) {
+                        0 => format!("{a} is {}", self.t.one(&["low", "mid", "high"])),
+                        1 => format!("{a} is not {}", self.t.one(&["low", "high"])),
+                        2 => format!("{a} in [low, {}]", self.t.one(&["high", "mid"])),
+                        _ => format!("{a} not in [mid]"),
+                    }
+                }
+                4 => {
+                    let a = self
+                        .field_of(scope, T::Date)
+                        .unwrap_or_else(|| "case.start".into());
+                    let op = self.cmp_op();
+                    let b = self.t.one(DATES);
+                    format!("{a} {op} {b}")
+                }
+                5 => self.t.one(&["true", "false"]).to_string(),
+                _ => {
+                    let ps = Self::vars_of(scope, T::Node(K::Person));
+                    match ps.first() {
+                        Some(p) => match self.t.pick(3) {
+                            0 => format!("{p}.tags contains {}", self.t.one(&["deaf", "blind"])),
+                            1 => format!(
+                                "{p}.tags contains any [mute, {}]",
+                                self.t.one(&["deaf", "blind"])
+                            ),
+                            _ => format!(
+                                "{p}.role = {}",
+                                self.t.one(&["defendant", "victim", "witness"])
+                            ),
+                        },
+                        None => "case.procedure = ordinary".into(),
+                    }
+                }
+            };
+        }
+        match self.t.pick(13) {
+            0 => format!(
+                "({} and {})",
+                self.expr(scope, T::Bool, d),
+                self.expr(scope, T::Bool, d)
+            ),
+            1 => format!(
+                "({} or {})",
+                self.expr(scope, T::Bool, d),
+                self.expr(scope, T::Bool, d)
+            ),
+            2 => format!("not ({})", self.expr(scope, T::Bool, d)),
+            3 => {
+                // Chained comparison of dates.
+                let a = self.expr(scope, T::Date, d);
+                let b = self.expr(scope, T::Date, d);
+                let c = self.expr(scope, T::Date, d);
+                format!("{a} <= {b} {} {c}", self.t.one(&["<=", "<"]))
+            }
+            4 | 5 => self.quantifier(scope, d),
+            6 => {
+                let ty = *self
+                    .t
+                    .one(&[&T::Int, &T::Dec, &T::Date, &T::Text, &T::Level]);
+                let a = self.expr(scope, ty, d);
+                let b = self.expr(scope, ty, d);
+                let op = if matches!(ty, T::Level) {
+                    self.t.one(&["=", "!="])
+                } else {
+                    self.cmp_op()
+                };
+                format!("{a} {op} {b}")
+            }
+            7 => format!(
+                "(if {} then {} else {})",
+                self.expr(scope, T::Bool, d),
+                self.expr(scope, T::Bool, d),
+                self.expr(scope, T::Bool, d)
+            ),
+            8 => format!("is_working_day({})", self.expr(scope, T::Date, d)),
+            9 => match Self::vars_of(scope, T::Node(K::Event)).first() {
+                Some(x) => format!("notified({x})"),
+                None => "true".into(),
+            },
+            10 => {
+                // Nodes compare by id.
+                for k in [K::Person, K::Event, K::Item] {
+                    let vs = Self::vars_of(scope, T::Node(k));
+                    if vs.len() >= 2 {
+                        return format!("{} {} {}", vs[0], self.t.one(&["<", "=", "!="]), vs[1]);
+                    }
+                }
+                "true".into()
+            }
+            11 => {
+                let a = self.expr(scope, T::Int, d);
+                format!(
+                    "{a} in [1, {}, {}]",
+                    self.int_lit(),
+                    self.expr(scope, T::Int, d)
+                )
+            }
+            _ => format!(
+                "({}) is {}",
+                self.expr(scope, T::Bool, d),
+                self.t.one(&["true", "false", "present", "absent"])
+            ),
+        }
+    }
+
+    fn int_expr(&mut self, scope: &Scope, depth: usize, leaf: bool) -> String {
+        let d = depth.saturating_sub(1);
+        if leaf {
+            return if self.t.chance(50) {
+                self.int_lit()
+            } else {
+                self.field_of(scope, T::Int).unwrap_or_else(|| "2".into())
+            };
+        }
+        match self.t.pick(12) {
+            0 => format!(
+                "({} {} {})",
+                self.expr(scope, T::Int, d),
+                self.t.one(&["+", "-", "*"]),
+                self.expr(scope, T::Int, d)
+            ),
+            1 => {
+                let mut inner = scope.clone();
+                let k = *self.t.one(&[&K::Event, &K::Person, &K::Item]);
+                let p = self.pattern(&mut inner, k, 2, false);
+                let w = self.where_part(&inner, d);
+                format!("(count {p}{w})")
+            }
+            2 => {
+                let mut inner = scope.clone();
+                let k = *self.t.one(&[&K::Event, &K::Item, &K::Person]);
+                let p = self.pattern(&mut inner, k, 2, false);
+                let v = self.expr(&inner, T::Int, d);
+                let w = self.where_part(&inner, d);
+                let agg = self.t.one(&["sum", "min", "max", "product"]);
+                format!("({agg} {v} for {p}{w})")
+            }
+            3 => format!(
+                "({} otherwise {})",
+                self.expr(scope, T::Int, d),
+                self.int_lit()
+            ),
+            4 => format!(
+                "days_between({}, {})",
+                self.expr(scope, T::Date, d),
+                self.expr(scope, T::Date, d)
+            ),
+            5 => format!(
+                "years_between({}, {})",
+                self.expr(scope, T::Date, d),
+                self.expr(scope, T::Date, d)
+            ),
+            6 => match Self::vars_of(scope, T::Node(K::Person)).first() {
+                Some(p) => {
+                    if self.t.chance(50) {
+                        format!("age({p}, {})", self.expr(scope, T::Date, d))
+                    } else {
+                        format!("len({p}.tags)")
+                    }
+                }
+                None => "cap(case.region).lim".into(),
+            },
+            7 => format!("abs({})", self.expr(scope, T::Int, d)),
+            8 => format!(
+                "(if {} then {} else {})",
+                self.expr(scope, T::Bool, d),
+                self.expr(scope, T::Int, d),
+                self.expr(scope, T::Int, d)
+            ),
+            9 => "cap(case.region).lim".into(),
+            10 => format!(
+                "{}({}, {})",
+                self.t.one(&["min", "max"]),
+                self.expr(scope, T::Int, d),
+                self.expr(scope, T::Int, d)
+            ),
+            _ => format!("(-{})", self.expr(scope, T::Int, d)),
+        }
+    }
+
+    fn dec_expr(&mut self, scope: &Scope, depth: usize, leaf: bool) -> String {
+        let d = depth.saturating_sub(1);
+        if leaf {
+            return if self.t.chance(50) {
+                self.dec_lit()
+            } else {
+                self.field_of(scope, T::Dec).unwrap_or_else(|| "0.5".into())
+            };
+        }
+        match self.t.pick(7) {
+            0 => format!(
+                "({} {} {})",
+                self.expr(scope, T::Dec, d),
+                self.t.one(&["+", "-", "*", "/"]),
+                self.expr(scope, T::Dec, d)
+            ),
+            1 => format!(
+                "({} / {})",
+                self.expr(scope, T::Int, d),
+                self.expr(scope, T::Int, d)
+            ),
+            2 => format!(
+                "({} + {})",
+                self.expr(scope, T::Dec, d),
+                self.expr(scope, T::Int, d)
+            ),
+            3 => {
+                let mut inner = scope.clone();
+                let k = *self.t.one(&[&K::Event, &K::Item]);
+                let p = self.pattern(&mut inner, k, 2, false);
+                let v = self.expr(&inner, T::Dec, d);
+                let w = self.where_part(&inner, d);
+                let agg = self.t.one(&["sum", "max", "min"]);
+                format!("({agg} {v} for {p}{w})")
+            }
+            4 => "cap(case.region).rate".into(),
+            5 => format!(
+                "({} otherwise {})",
+                self.expr(scope, T::Dec, d),
+                self.dec_lit()
+            ),
+            _ => format!("abs({})", self.expr(scope, T::Dec, d)),
+        }
+    }
+
+    fn date_expr(&mut self, scope: &Scope, depth: usize, leaf: bool) -> String {
+        let d = depth.saturating_sub(1);
+        if leaf {
+            return if self.t.chance(40) {
+                self.t.one(DATES).to_string()
+            } else {
+                self.field_of(scope, T::Date)
+                    .unwrap_or_else(|| "2024-03-01".into())
+            };
+        }
+        match self.t.pick(8) {
+            0 | 1 => {
+                let unit = self.t.one(&["days", "day", "months", "month", "years"]);
+                let n = if self.t.chance(70) {
+                    self.int_lit()
+                } else {
+                    format!("({})", self.expr(scope, T::Int, d))
+                };
+                format!(
+                    "({} {} {n} {unit})",
+                    self.expr(scope, T::Date, d),
+                    self.t.one(&["+", "-"])
+                )
+            }
+            2 => format!(
+                "{}({}, {})",
+                self.t.one(&["min", "max"]),
+                self.expr(scope, T::Date, d),
+                self.expr(scope, T::Date, d)
+            ),
+            3 => format!("next_working_day({})", self.expr(scope, T::Date, d)),
+            4 => format!("working_deadline({})", self.expr(scope, T::Date, d)),
+            5 => format!(
+                "({} otherwise {})",
+                self.expr(scope, T::Date, d),
+                self.t.one(DATES)
+            ),
+            6 => {
+                let mut inner = scope.clone();
+                let p = self.pattern(&mut inner, K::Event, 2, false);
+                let w = self.where_part(&inner, d);
+                let agg = self.t.one(&["min", "max"]);
+                let v = self.expr(&inner, T::Date, d);
+                format!("({agg} {v} for {p}{w})")
+            }
+            _ => {
+                let e = self.expr(scope, T::Node(K::Event), d);
+                format!("({e}).date")
+            }
+        }
+    }
+
+    fn quantifier(&mut self, scope: &Scope, d: usize) -> String {
+        let mut inner = scope.clone();
+        let k = *self.t.one(&[&K::Event, &K::Person, &K::Item]);
+        let p = self.pattern(&mut inner, k, 3, false);
+        match self.t.pick(3) {
+            0 => {
+                let w = self.where_part(&inner, d);
+                format!("(exists {p}{w})")
+            }
+            1 => {
+                let w = self.where_part(&inner, d);
+                format!("(no {p}{w})")
+            }
+            _ => {
+                let w = self.where_part(&inner, d);
+                let b = self.expr(&inner, T::Bool, d);
+                format!("(every {p}{w} satisfies {b})")
+            }
+        }
+    }
+
+    /// Field conditions of a node shape.
+    fn conds(&mut self, scope: &Scope, k: K) -> String {
+        if !self.t.chance(40) {
+            return String::new();
+        }
+        let mut cs = vec![];
+        match k {
+            K::Event => cs.push(format!(
+                "type = {}",
+                self.t.one(&["detention", "notice", "hearing"])
+            )),
+            K::Person => cs.push(format!(
+                "role {}",
+                self.t.one(&[
+                    "= defendant",
+                    "= victim",
+                    "in [victim, witness]",
+                    "!= witness"
+                ])
+            )),
+            _ => {}
+        }
+        if self.t.chance(40) {
+            let t = *self.t.one(&[&T::Int, &T::Date, &T::Level, &T::Dec]);
+            if let Some(f) = fields(k, t).first() {
+                let v = match t {
+                    T::Level => {
+                        if self.t.chance(50) {
+                            format!("= {}", self.t.one(&["low", "mid", "high"]))
+                        } else {
+                            "in [low, high]".to_string()
+                        }
+                    }
+                    _ => format!("{} {}", self.cmp_op(), self.expr(scope, t, 0)),
+                };
+                cs.push(format!("{f} {v}"));
+            }
+        }
+        if cs.is_empty() {
+            String::new()
+        } else {
+            format!("({})", cs.join(", "))
+        }
+    }
+
+    /// A node of kind `k`: a new variable (added to `scope`) or, when `reuse`,
+    /// sometimes a variable already bound.
+    fn node(&mut self, scope: &mut Scope, k: K, reuse: bool) -> String {
+        let vs = Self::vars_of(scope, T::Node(k));
+        if reuse && !vs.is_empty() && self.t.chance(45) {
+            return vs[self.t.pick(vs.len())].clone();
+        }
+        let name = self.var();
+        let shape = if k == K::Person && self.t.chance(20) {
+            "accused".to_string()
+        } else {
+            format!("{}{}", k.name(), self.conds(scope, k))
+        };
+        scope.push((name.clone(), T::Node(k)));
+        format!("{name}: {shape}")
+    }
+
+    /// A pattern starting at a node of kind `start`, with up to `max` nodes.
+    fn pattern(&mut self, scope: &mut Scope, start: K, max: usize, first_fresh: bool) -> String {
+        let reuse_first = !first_fresh;
+        let reuse = reuse_first && self.t.chance(30);
+        let mut out = self.node(scope, start, reuse);
+        let mut k = start;
+        let n = 1 + self.t.pick(max);
+        for _ in 1..n {
+            // (arrow text start, edge name, arrow end, next kind, modifiers allowed, edge fields)
+            let opts: &[(&str, &str, &str, K, &str, Option<E>)] = match k {
+                K::Event => &[
+                    ("-", "subject", "->", K::Person, "?", None),
+                    ("-", "concerns", "->", K::Event, "*", Some(E::Concerns)),
+                    ("<-", "concerns", "-", K::Event, "*", Some(E::Concerns)),
+                    ("-", "about", "->", K::Person, "?", None),
+                ],
+                K::Person => &[
+                    ("<-", "subject", "-", K::Event, "?", None),
+                    ("-", "owns", "->", K::Item, "", Some(E::Owns)),
+                    ("<-", "about", "-", K::Event, "?", None),
+                    ("<-", "about", "-", K::Item, "?", None),
+                    ("-", "knows", "->", K::Person, "*", None),
+                    ("<-", "knows", "-", K::Person, "*", None),
+                ],
+                K::Item => &[
+                    ("<-", "owns", "-", K::Person, "", Some(E::Owns)),
+                    ("-", "about", "->", K::Person, "?", None),
+                ],
+                K::Case => &[],
+            };
+            if opts.is_empty() {
+                break;
+            }
+            let (a, name, b, next, mods, ef) = opts[self.t.pick(opts.len())];
+            let m = if !mods.is_empty() && self.t.chance(30) {
+                mods
+            } else {
+                ""
+            };
+            let mut edge = String::new();
+            if let Some(e) = ef
+                && m != "*"
+                && self.t.chance(35)
+            {
+                let v = self.var();
+                scope.push((v.clone(), T::Edge(e)));
+                edge.push_str(&format!("{v}: "));
+            }
+            edge.push_str(name);
+            edge.push_str(m);
+            if let Some(e) = ef
+                && self.t.chance(25)
+            {
+                let c = match e {
+                    E::Concerns => format!("(weight {} {})", self.cmp_op(), self.int_lit()),
+                    E::Owns => format!("(share {} {})", self.cmp_op(), self.dec_lit()),
+                };
+                edge.push_str(&c);
+            }
+            let target = self.node(scope, next, true);
+            out.push_str(&format!(" {a}{edge}{b} {target}"));
+            k = next;
+        }
+        out
+    }
+
+    fn message(&mut self, scope: &Scope) -> String {
+        let mut holes = vec![];
+        for _ in 0..self.t.pick(3) {
+            let t = *self
+                .t
+                .one(&[&T::Int, &T::Date, &T::Level, &T::Text, &T::Dec]);
+            if self.t.chance(30)
+                && let Some((n, _)) = scope.iter().find(|(_, x)| matches!(x, T::Node(_)))
+            {
+                holes.push(format!("{{{n}}}"));
+            } else {
+                holes.push(format!("{{{}}}", self.expr(scope, t, 1)));
+            }
+        }
+        let body = holes.join(" / ");
+        format!("en \"m {body}\" zh \"消息 {body}\"")
+    }
+
+    /// One rule block.
+    fn rule(&mut self, id: usize) -> String {
+        let mut scope: Scope = vec![];
+        let mut s = format!("rule t.r{id} {{\n");
+        s.push_str(&format!(
+            "  severity {}\n",
+            self.t.one(&["error", "warning", "info"])
+        ));
+        s.push_str("  title en \"T\" zh \"题\"\n  cite en \"C\" zh \"引\"\n");
+        let start = *self.t.one(&[&K::Event, &K::Person, &K::Item, &K::Case]);
+        let mut bindings = vec![self.pattern(&mut scope, start, 3, true)];
+        match self.t.pick(5) {
+            0 | 1 => {}
+            2 => {
+                let k = *self.t.one(&[&K::Event, &K::Person]);
+                bindings.push(self.pattern(&mut scope, k, 2, true));
+            }
+            3 => {
+                let v = self.var();
+                let (e, t) = if self.t.chance(50) {
+                    ("first_hearing".to_string(), T::Node(K::Event))
+                } else {
+                    (self.expr(&scope, T::Date, 1), T::Date)
+                };
+                bindings.push(format!("{v} = {e}"));
+                scope.push((v, t));
+            }
+            _ => {
+                let v = self.var();
+                bindings.push(format!(
+                    "{v} in [low, {}]",
+                    self.t.one(&["high", "mid", "low"])
+                ));
+                scope.push((v, T::Level));
+            }
+        }
+        s.push_str(&format!("  for {}\n", bindings.join(", ")));
+        if self.t.chance(25) {
+            let v = self.var();
+            let (e, t) = match self.t.pick(3) {
+                0 => (self.expr(&scope, T::Node(K::Event), 2), T::Node(K::Event)),
+                1 => (self.expr(&scope, T::Int, 2), T::Int),
+                _ => (self.expr(&scope, T::Date, 2), T::Date),
+            };
+            s.push_str(&format!("  let {v} = {e}\n"));
+            scope.push((v, t));
+        }
+        for _ in 0..self.t.pick(3) {
+            s.push_str(&format!("  where {}\n", self.expr(&scope, T::Bool, 3)));
+        }
+        if self.t.chance(25) {
+            s.push_str(&format!("  unless {}\n", self.expr(&scope, T::Bool, 2)));
+        }
+        if self.t.chance(15) {
+            let from = if self.t.chance(60) {
+                " from 2024-03-01"
+            } else {
+                ""
+            };
+            let until = if from.is_empty() || self.t.chance(50) {
+                " until 2024-03-10"
+            } else {
+                ""
+            };
+            s.push_str(&format!(
+                "  in force{from}{until} on {}\n",
+                self.expr(&scope, T::Date, 1)
+            ));
+        }
+        if self.t.chance(75) {
+            s.push_str(&format!("  require {}\n", self.expr(&scope, T::Bool, 4)));
+            if self.t.chance(40) {
+                s.push_str(&format!("  due {}\n", self.expr(&scope, T::Date, 2)));
+            }
+        }
+        if self.t.chance(30) {
+            let c = self.expr(&scope, T::Bool, 2);
+            let m = self.message(&scope);
+            s.push_str(&format!("  message when {c} {m}\n"));
+        }
+        let m = self.message(&scope);
+        s.push_str(&format!("  message {m}\n}}\n"));
+        s
+    }
+}
+
+fn gen_pack(tape: &[u32]) -> String {
+    let mut t = Tape { data: tape, pos: 0 };
+    let n = 1 + t.pick(3);
+    let mut g = Gen {
+        t: &mut t,
+        next_var: 0,
+    };
+    let mut out = String::new();
+    for i in 0..n {
+        out.push_str(&g.rule(i));
+    }
+    out
+}
+
+// --------------------------------------------------------- case generator
+
+fn gen_case(tape: &[u32]) -> String {
+    use serde_json::{Value as J, json};
+    let mut t = Tape { data: tape, pos: 0 };
+    let mut nodes: Vec<J> = vec![];
+    let mut ids: Vec<(String, K)> = vec![];
+    let pool = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "m"];
+    let mut next = 0usize;
+    let mut id = |t: &mut Tape| {
+        next += 1;
+        format!("{}{}", pool[t.pick(pool.len())], next)
+    };
+    let date = |t: &mut Tape| {
+        J::from(t.one(&[
+            "2024-03-01",
+            "2024-02-28",
+            "2024-02-29",
+            "2024-03-04",
+            "2024-03-05",
+            "2024-03-08",
+            "2024-03-09",
+            "2024-03-10",
+            "2024-03-11",
+            "2024-01-31",
+            "2008-02-29",
+            "2006-03-02",
+        ]))
+    };
+    let int = |t: &mut Tape| J::from([0i64, 1, 2, 3, 5, -1, 10][t.pick(7)]);
+    let dec = |t: &mut Tape| J::from(t.one(&["1.5", "0.5", "2.25", "1.0", "-1.5", "3"]));
+    let level = |t: &mut Tape| J::from(t.one(&["low", "mid", "high"]));
+    let maybe = |t: &mut Tape, obj: &mut serde_json::Map<String, J>, key: &str, v: J| {
+        if t.chance(70) || t.pos > t.data.len() {
+            obj.insert(key.to_string(), v);
+        }
+    };
+    // case
+    let cid = id(&mut t);
+    let mut c = serde_json::Map::new();
+    c.insert("id".into(), J::from(cid.clone()));
+    c.insert("kind".into(), J::from("case"));
+    c.insert(
+        "procedure".into(),
+        J::from(t.one(&["ordinary", "simplified"])),
+    );
+    let region = J::from(t.one(&["north", "south"]));
+    maybe(&mut t, &mut c, "region", region);
+    let flag = J::from(t.chance(50));
+    maybe(&mut t, &mut c, "flag", flag);
+    let d = date(&mut t);
+    maybe(&mut t, &mut c, "start", d);
+    nodes.push(J::Object(c));
+    ids.push((cid, K::Case));
+    for _ in 0..t.pick(4) {
+        let pid = id(&mut t);
+        let mut p = serde_json::Map::new();
+        p.insert("id".into(), J::from(pid.clone()));
+        p.insert("kind".into(), J::from("person"));
+        p.insert(
+            "role".into(),
+            J::from(t.one(&["defendant", "victim", "witness"])),
+        );
+        let v = J::from(t.one(&["A", "B", "张三"]));
+        maybe(&mut t, &mut p, "name", v);
+        let v = date(&mut t);
+        maybe(&mut t, &mut p, "birth_date", v);
+        let v = int(&mut t);
+        maybe(&mut t, &mut p, "score", v);
+        let v = level(&mut t);
+        maybe(&mut t, &mut p, "rank", v);
+        let tags: Vec<&str> = ["blind", "deaf", "mute"]
+            .into_iter()
+            .filter(|_| t.chance(30))
+            .collect();
+        maybe(&mut t, &mut p, "tags", json!(tags));
+        nodes.push(J::Object(p));
+        ids.push((pid, K::Person));
+    }
+    for _ in 0..t.pick(6) {
+        let eid = id(&mut t);
+        let mut e = serde_json::Map::new();
+        e.insert("id".into(), J::from(eid.clone()));
+        e.insert("kind".into(), J::from("event"));
+        e.insert(
+            "type".into(),
+            J::from(t.one(&["detention", "notice", "hearing"])),
+        );
+        let v = date(&mut t);
+        maybe(&mut t, &mut e, "date", v);
+        let v = J::from(t.one(&["09:00", "23:30", "00:15"]));
+        if t.chance(40) {
+            e.insert("time".into(), v);
+        }
+        let v = int(&mut t);
+        maybe(&mut t, &mut e, "qty", v);
+        let v = dec(&mut t);
+        maybe(&mut t, &mut e, "amount", v);
+        let v = J::from(t.chance(50));
+        maybe(&mut t, &mut e, "public", v);
+        let v = level(&mut t);
+        maybe(&mut t, &mut e, "rank", v);
+        nodes.push(J::Object(e));
+        ids.push((eid, K::Event));
+    }
+    for _ in 0..t.pick(3) {
+        let iid = id(&mut t);
+        let mut e = serde_json::Map::new();
+        e.insert("id".into(), J::from(iid.clone()));
+        e.insert("kind".into(), J::from("item"));
+        let v = dec(&mut t);
+        maybe(&mut t, &mut e, "value", v);
+        let v = int(&mut t);
+        maybe(&mut t, &mut e, "qty", v);
+        let v = date(&mut t);
+        maybe(&mut t, &mut e, "seen", v);
+        nodes.push(J::Object(e));
+        ids.push((iid, K::Item));
+    }
+    let of = |k: K| {
+        ids.iter()
+            .filter(|(_, x)| *x == k)
+            .map(|(i, _)| i.clone())
+            .collect::<Vec<_>>()
+    };
+    let (persons, events, items) = (of(K::Person), of(K::Event), of(K::Item));
+    let mut edges: Vec<J> = vec![];
+    for _ in 0..t.pick(11) {
+        let kind = t.one(&["subject", "concerns", "owns", "about", "knows"]);
+        let (from, to) = match kind {
+            "subject" => (&events, &persons),
+            "concerns" => (&events, &events),
+            "owns" => (&persons, &items),
+            "about" => {
+                if t.chance(50) {
+                    (&events, &persons)
+                } else {
+                    (&items, &persons)
+                }
+            }
+            _ => (&persons, &persons),
+        };
+        if from.is_empty() || to.is_empty() {
+            continue;
+        }
+        let mut e = serde_json::Map::new();
+        e.insert("kind".into(), J::from(kind));
+        e.insert("from".into(), J::from(from[t.pick(from.len())].clone()));
+        e.insert("to".into(), J::from(to[t.pick(to.len())].clone()));
+        match kind {
+            "concerns" => {
+                let v = int(&mut t);
+                maybe(&mut t, &mut e, "weight", v);
+            }
+            "owns" => {
+                let v = dec(&mut t);
+                maybe(&mut t, &mut e, "share", v);
+                let v = date(&mut t);
+                maybe(&mut t, &mut e, "since", v);
+            }
+            _ => {}
+        }
+        edges.push(J::Object(e));
+    }
+    json!({"format": "caselint/case@1", "id": "diff", "nodes": nodes, "edges": edges}).to_string()
+}
+
+// ------------------------------------------------------------- the test
+
+static CHECKED: AtomicUsize = AtomicUsize::new(0);
+static SKIPPED: AtomicUsize = AtomicUsize::new(0);
+static FINDINGS: AtomicUsize = AtomicUsize::new(0);
+
+fn engine_findings(
+    pack: &RulePack,
+    case: &caselint::CaseGraph,
+    as_of: Option<jiff::civil::Date>,
+) -> Result<Vec<RefFinding>, String> {
+    let opts = ReviewOptions {
+        as_of,
+        lang: Lang::Default,
+        ..ReviewOptions::default()
+    };
+    let report = pack.review_with(case, &opts).map_err(|e| e.to_string())?;
+    Ok(report
+        .findings
+        .iter()
+        .map(|f| RefFinding {
+            rule: f.rule.clone(),
+            nodes: f.nodes.clone(),
+            message: f.message.as_str().to_string(),
+            severity: severity_name(f.severity),
+            due: f.due.clone(),
+        })
+        .collect())
+}
+
+/// Runs one generated case; `Ok(false)` when the rules do not check.
+fn one_case(rule_tape: &[u32], case_tape: &[u32], as_of_pick: u8) -> Result<bool, TestCaseError> {
+    let rules = gen_pack(rule_tape);
+    let pack = match RulePack::from_sources([
+        ("schema.rules", HEADER.to_string()),
+        ("gen.rules", rules.clone()),
+    ]) {
+        Ok(p) => p,
+        Err(e) => {
+            if std::env::var_os("CASELINT_DIFF_SHOW_SKIPS").is_some() {
+                let msgs: Vec<String> = e.errors().map(|d| d.message.clone()).collect();
+                eprintln!("--- skipped (does not check): {msgs:?}\n{rules}");
+            }
+            return Ok(false);
+        }
+    };
+    let json = gen_case(case_tape);
+    let case = pack
+        .load_case(&json)
+        .map_err(|e| TestCaseError::fail(format!("generated case does not load: {e}\n{json}")))?;
+    let as_of = match as_of_pick % 3 {
+        0 => None,
+        1 => jiff::civil::Date::new(2024, 3, 1).ok(),
+        _ => jiff::civil::Date::new(2024, 3, 9).ok(),
+    };
+    let engine = engine_findings(&pack, &case, as_of).map_err(|e| {
+        TestCaseError::fail(format!("engine error: {e}\nrules:\n{rules}\ncase: {json}"))
+    })?;
+    let reference = Reference::new(pack.program(), &case, as_of).review();
+    FINDINGS.fetch_add(engine.len(), Ordering::Relaxed);
+    if engine != reference {
+        let diff_e: Vec<_> = engine.iter().filter(|f| !reference.contains(f)).collect();
+        let diff_r: Vec<_> = reference.iter().filter(|f| !engine.contains(f)).collect();
+        return Err(TestCaseError::fail(format!(
+            "engine and reference differ (as of {as_of:?})\nonly engine: {diff_e:#?}\nonly reference: {diff_r:#?}\nrules:\n{rules}\ncase: {json}"
+        )));
+    }
+    Ok(true)
+}
+
+fn env_usize(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+#[test]
+fn engine_agrees_with_reference() {
+    let cases = env_usize("CASELINT_DIFF_CASES", 1500) as u32;
+    let seed = env_usize("CASELINT_DIFF_SEED", 0x5eed_ca5e);
+    let mut bytes = [0u8; 32];
+    bytes[..8].copy_from_slice(&seed.to_le_bytes());
+    let config = Config {
+        cases,
+        failure_persistence: None,
+        max_shrink_iters: 2000,
+        ..Config::default()
+    };
+    let mut runner =
+        TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &bytes));
+    let strategy = (
+        proptest::collection::vec(any::<u32>(), 0..300),
+        proptest::collection::vec(any::<u32>(), 0..200),
+        any::<u8>(),
+    );
+    let result = runner.run(&strategy, |(rules, case, as_of)| {
+        if one_case(&rules, &case, as_of)? {
+            CHECKED.fetch_add(1, Ordering::Relaxed);
+        } else {
+            SKIPPED.fetch_add(1, Ordering::Relaxed);
+        }
+        Ok(())
+    });
+    let (checked, skipped) = (
+        CHECKED.load(Ordering::Relaxed),
+        SKIPPED.load(Ordering::Relaxed),
+    );
+    eprintln!(
+        "differential: {checked} packs checked and compared, {skipped} skipped, {} findings",
+        FINDINGS.load(Ordering::Relaxed)
+    );
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+    assert!(
+        checked * 10 >= (checked + skipped) * 7,
+        "too many generated rule packs fail to check: {skipped} of {}",
+        checked + skipped
+    );
+}
+
+/// The generator's packs cover every construct it can write (a check that it is not degenerate).
+#[test]
+fn generated_packs_mostly_check() {
+    let mut ok = 0;
+    for i in 0..200u32 {
+        let tape: Vec<u32> = (0..300u32)
+            .map(|j| {
+                i.wrapping_mul(2_654_435_761)
+                    .wrapping_add(j.wrapping_mul(40_503))
+                    ^ (j << 7)
+            })
+            .collect();
+        let rules = gen_pack(&tape);
+        if RulePack::from_sources([("schema.rules", HEADER.to_string()), ("gen.rules", rules)])
+            .is_ok()
+        {
+            ok += 1;
+        }
+    }
+    assert!(ok >= 140, "only {ok} of 200 generated packs check");
+}
