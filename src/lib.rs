@@ -35,6 +35,11 @@ pub mod pack_test;
 pub mod report;
 pub mod syntax;
 
+/// The README's example, compiled and run as a test.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
+
 pub use diag::{Diagnostic, Location, SourceMap};
 pub use eval::{Coverage, EvalError, Lang, ReviewOptions};
 pub use graph::{CaseBuilder, CaseGraph, LoadError, LoadErrors, Schema, Value};

@@ -244,7 +244,6 @@ snippets! {
     syntax_missing_brace => "syntax_missing_brace.rules",
     syntax_clause_keyword_typo => "syntax_clause_keyword_typo.rules",
     syntax_bad_operator => "syntax_bad_operator.rules",
-    syntax_unterminated_string => "syntax_unterminated_string.rules",
     syntax_string_runs_to_next_quote => "syntax_string_runs_to_next_quote.rules",
     syntax_every_without_satisfies => "syntax_every_without_satisfies.rules",
     syntax_in_force_without_dates => "syntax_in_force_without_dates.rules",
@@ -402,6 +401,74 @@ fn too_large_file() {
     assert!(diags.is_empty(), "{diags:?}");
 }
 
+/// A rule whose only interesting line is `line` (line 6 of the text).
+fn rule_with(line: &str) -> String {
+    format!(
+        "rule t.limit {{\n  severity error\n  title \"t\"\n  cite \"c\"\n  for d: person\n{line}\n  message \"m\"\n}}\n"
+    )
+}
+
+fn codes(text: &str) -> Vec<(Code, u32, u32)> {
+    let (diags, sources) = check("limit.rules", text, true);
+    diags
+        .iter()
+        .map(|d| {
+            let l = sources.location(d.span);
+            (d.code, l.line, l.column)
+        })
+        .collect()
+}
+
+#[test]
+fn bracket_depth_boundary() {
+    use caselint::syntax::MAX_BRACKET_DEPTH;
+    // The rule's `{` is one bracket; `k` parentheses inside it make `k + 1`.
+    let nested = |k: usize| rule_with(&format!("  where {}true{}", "(".repeat(k), ")".repeat(k)));
+    assert_eq!(codes(&nested(MAX_BRACKET_DEPTH - 1)), vec![]);
+    let col = u32::try_from("  where ".len() + MAX_BRACKET_DEPTH).unwrap();
+    assert_eq!(
+        codes(&nested(MAX_BRACKET_DEPTH)),
+        vec![(Code::TooDeep, 6, col)]
+    );
+    // Lists and calls count as brackets too.
+    let lists = rule_with(&format!(
+        "  where len({}1{}) > 0",
+        "[".repeat(MAX_BRACKET_DEPTH),
+        "]".repeat(MAX_BRACKET_DEPTH)
+    ));
+    assert_eq!(codes(&lists).first().map(|c| c.0), Some(Code::TooDeep));
+    // Brackets inside strings do not count.
+    let in_string = rule_with(&format!(
+        "  where d.name = \"{}\"",
+        "(".repeat(MAX_BRACKET_DEPTH * 2)
+    ));
+    assert_eq!(codes(&in_string), vec![]);
+}
+
+#[test]
+fn expression_depth_boundary() {
+    use caselint::syntax::MAX_EXPR_DEPTH;
+    // A chain of `n` additions is `n + 1` levels deep.
+    let chain = |n: u32| {
+        let terms = vec!["1"; n as usize + 1].join(" + ");
+        rule_with(&format!("  let x = {terms}"))
+    };
+    assert_eq!(codes(&chain(MAX_EXPR_DEPTH - 1)), vec![]);
+    assert_eq!(codes(&chain(MAX_EXPR_DEPTH)), vec![(Code::TooDeep, 6, 11)]);
+    // Prefix operators count one level each (`d.name is present` is 3 levels).
+    let nots = |n: u32| {
+        rule_with(&format!(
+            "  where {}d.name is present",
+            "not ".repeat(n as usize)
+        ))
+    };
+    assert_eq!(codes(&nots(MAX_EXPR_DEPTH - 3)), vec![]);
+    assert_eq!(
+        codes(&nots(MAX_EXPR_DEPTH - 2)).first().map(|c| c.0),
+        Some(Code::TooDeep)
+    );
+}
+
 #[test]
 fn io_errors_from_load() {
     let dir = scratch_dir("empty-pack");
@@ -483,5 +550,5 @@ rendered! {
     rendered_missing_language => "missing_language.rules",
     rendered_unused_warning => "unused_definitions.rules",
     rendered_bad_date => "bad_literal_date.rules",
-    rendered_ambiguous_enum_value => "ambiguous_enum_value.rules",
+    rendered_date_vs_datetime => "type_date_vs_datetime.rules",
 }

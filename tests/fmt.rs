@@ -452,37 +452,65 @@ fn expr() -> BoxedStrategy<Expr> {
         let opt = |e: BoxedStrategy<Expr>| prop::option::of(e.prop_map(Box::new));
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..3).prop_map(ExprKind::List),
-            (pick(&["f", "age", "days_between"]), prop::collection::vec(inner.clone(), 0..3))
+            (
+                pick(&["f", "age", "days_between"]),
+                prop::collection::vec(inner.clone(), 0..3)
+            )
                 .prop_map(|(f, a)| ExprKind::Call(f, a)),
             (inner.clone(), word()).prop_map(move |(x, n)| ExprKind::Field(b(x), n)),
             inner.clone().prop_map(move |x| ExprKind::Paren(b(x))),
             inner.clone().prop_map(move |x| ExprKind::Not(b(x))),
             inner.clone().prop_map(move |x| ExprKind::Neg(b(x))),
-            (inner.clone(), any::<bool>(), is_test)
-                .prop_map(move |(x, n, t)| ExprKind::Is(b(x), n, t)),
+            (inner.clone(), any::<bool>(), is_test).prop_map(move |(x, n, t)| ExprKind::Is(
+                b(x),
+                n,
+                t
+            )),
             (inner.clone(), unit).prop_map(move |(x, u)| ExprKind::Duration(b(x), u)),
-            3 => (bin_op(), inner.clone(), inner.clone())
-                .prop_map(move |(o, l, r)| ExprKind::Binary(o, b(l), b(r))),
-            2 => (inner.clone(), prop::collection::vec((cmp_op(), inner.clone()), 1..3))
+            (bin_op(), inner.clone(), inner.clone()).prop_map(move |(o, l, r)| ExprKind::Binary(
+                o,
+                b(l),
+                b(r)
+            )),
+            (bin_op(), inner.clone(), inner.clone()).prop_map(move |(o, l, r)| ExprKind::Binary(
+                o,
+                b(l),
+                b(r)
+            )),
+            (
+                inner.clone(),
+                prop::collection::vec((cmp_op(), inner.clone()), 1..3)
+            )
                 .prop_map(move |(f, rest)| ExprKind::Compare(b(f), rest)),
-            (inner.clone(), inner.clone(), inner.clone())
-                .prop_map(move |(c, t, e)| ExprKind::If(b(c), b(t), b(e))),
-            (quant, pattern(inner.clone()), opt(inner.clone()), opt(inner.clone())).prop_map(
-                |(quant, pattern, filter, body)| ExprKind::Quant {
+            (inner.clone(), inner.clone(), inner.clone()).prop_map(move |(c, t, e)| ExprKind::If(
+                b(c),
+                b(t),
+                b(e)
+            )),
+            (
+                quant,
+                pattern(inner.clone()),
+                opt(inner.clone()),
+                opt(inner.clone())
+            )
+                .prop_map(|(quant, pattern, filter, body)| ExprKind::Quant {
                     quant,
                     pattern,
                     filter,
                     body
-                }
-            ),
-            (agg, inner.clone(), pattern(inner.clone()), opt(inner.clone())).prop_map(
-                |(agg, v, pattern, filter)| ExprKind::Agg {
+                }),
+            (
+                agg,
+                inner.clone(),
+                pattern(inner.clone()),
+                opt(inner.clone())
+            )
+                .prop_map(|(agg, v, pattern, filter)| ExprKind::Agg {
                     agg,
                     value: matches!(agg, Agg::Sum | Agg::Min | Agg::Max).then(|| Box::new(v)),
                     pattern,
                     filter
-                }
-            ),
+                }),
             template(inner.clone()).prop_map(ExprKind::Str),
         ]
         .prop_map(ex)
@@ -660,15 +688,19 @@ fn item() -> impl Strategy<Value = Item> {
                 span: sp()
             })
         ),
-        (kind(), any::<bool>(), labels(), prop::collection::vec(field(), 0..4)).prop_map(
-            |(name, exactly_one, labels, fields)| Item::Node(NodeDecl {
+        (
+            kind(),
+            any::<bool>(),
+            labels(),
+            prop::collection::vec(field(), 0..4)
+        )
+            .prop_map(|(name, exactly_one, labels, fields)| Item::Node(NodeDecl {
                 name,
                 exactly_one,
                 labels,
                 fields,
                 span: sp()
-            })
-        ),
+            })),
         (
             word(),
             prop::collection::vec(kind(), 1..3),
@@ -695,7 +727,7 @@ fn item() -> impl Strategy<Value = Item> {
                 span: sp(),
             })
         }),
-        3 => (
+        (
             var(),
             prop::option::of(prop::collection::vec(param(), 0..3)),
             prop::option::of(type_expr()),
@@ -730,7 +762,7 @@ fn item() -> impl Strategy<Value = Item> {
                 workdays,
                 span: sp()
             })),
-        3 => (
+        (
             pick(&["cn.cpl.085.x", "a.b"]),
             prop::option::of(word()),
             prop::collection::vec(clause(), 0..7)

@@ -63,7 +63,8 @@ impl CaseBuilder {
         }
     }
 
-    /// Adds a node. An absent field is simply left out of `fields`.
+    /// Adds a node. An absent field is simply left out of `fields`. Enum
+    /// values may be given by name: `("role", Value::text("defendant"))`.
     pub fn node(&mut self, id: &str, kind: &str, fields: &[(&str, Value)]) -> &mut Self {
         self.nodes.push(NodeSpec {
             id: id.to_owned(),
@@ -115,7 +116,7 @@ impl CaseBuilder {
             let mut values = Vec::new();
             let mut present = FieldList::new();
             if let Some(k) = kind {
-                let found = check_fields(&mut r, &n.fields, "nodes", index, |r, key| {
+                let found = check_fields(&mut r, &schema, &n.fields, "nodes", index, |r, key| {
                     r.node_field(k, key, || item_path("nodes", index, Some(key)), None)
                         .map(|(f, d)| (f, &d.ty))
                 });
@@ -143,7 +144,7 @@ impl CaseBuilder {
             let mut values = Vec::new();
             let mut present = FieldList::new();
             if let Some(k) = kind {
-                let found = check_fields(&mut r, &e.fields, "edges", index, |r, key| {
+                let found = check_fields(&mut r, &schema, &e.fields, "edges", index, |r, key| {
                     r.edge_field(k, key, || item_path("edges", index, Some(key)), None)
                         .map(|(f, d)| (f, &d.ty))
                 });
@@ -169,6 +170,7 @@ impl CaseBuilder {
 /// Checks built fields: known, not repeated, of the declared type.
 fn check_fields<'s>(
     r: &mut Resolver<'s, '_>,
+    schema: &Schema,
     fields: &[(String, Value)],
     list: &'static str,
     index: usize,
@@ -199,6 +201,7 @@ fn check_fields<'s>(
             continue;
         };
         present.push(f);
+        let value = &enum_by_name(schema, value, ty);
         if r.check_value(value, ty, &item_path(list, index, Some(key))) {
             values.push((f, value.clone()));
         } else {
@@ -206,4 +209,23 @@ fn check_fields<'s>(
         }
     }
     (values, present, bad)
+}
+
+/// An enum value may be given by name (`Value::text("ordinary")`): it becomes
+/// the value's index when the name is declared; otherwise it is left for the
+/// type check to report.
+fn enum_by_name(schema: &Schema, value: &Value, ty: &super::value::Type) -> Value {
+    use super::value::Type;
+    match (value, ty) {
+        (Value::Text(name), Type::Enum(e)) => schema
+            .enum_value(*e, name)
+            .map_or_else(|| value.clone(), Value::Enum),
+        (Value::List(items), Type::List(inner)) => Value::List(
+            items
+                .iter()
+                .map(|v| enum_by_name(schema, v, inner))
+                .collect(),
+        ),
+        _ => value.clone(),
+    }
 }

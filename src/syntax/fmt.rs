@@ -257,6 +257,24 @@ impl Fmt<'_> {
         }
     }
 
+    /// The end of the code of a span: pest lets a rule that ends in `x*` or
+    /// `x?` take the blanks and comments after it, so spans may run past it.
+    fn code_end(&self, end: u32) -> u32 {
+        if self.synthetic {
+            return end;
+        }
+        let mut end = end.min(u32::try_from(self.src.len()).unwrap_or(u32::MAX));
+        loop {
+            let before = self.src.get(..end as usize).unwrap_or("");
+            end = u32::try_from(before.trim_end_matches(is_blank).len()).unwrap_or(0);
+            let i = self.comments.partition_point(|c| c.pos < end);
+            match i.checked_sub(1).and_then(|i| self.comments.get(i)) {
+                Some(c) if c.pos + u32::try_from(c.text.len()).unwrap_or(0) >= end => end = c.pos,
+                _ => return end,
+            }
+        }
+    }
+
     /// The `{` of a block whose header ends at `from` (skipping comments).
     fn find_brace(&self, from: u32) -> u32 {
         let rest = self.src.get(from as usize..).unwrap_or("");
@@ -298,8 +316,9 @@ impl Fmt<'_> {
 
     /// An element without members: its comments, then it, then its trailing comment.
     fn leaf(&mut self, block: &mut Block, m: Member, limit: Option<u32>, item: bool) {
-        let blank = self.leading(block, m.start, m.end, item);
-        let doc = self.with_trailing(m.doc, m.end, limit);
+        let end = self.code_end(m.end);
+        let blank = self.leading(block, m.start, end, item);
+        let doc = self.with_trailing(m.doc, end, limit);
         block.push(blank, doc);
     }
 
@@ -315,7 +334,8 @@ impl Fmt<'_> {
     ) {
         let brace = self.find_brace(header_end);
         let blank = self.leading(out, span.start, brace, true);
-        let close = span.end.saturating_sub(1);
+        let end = self.code_end(span.end);
+        let close = end.saturating_sub(1);
         let first = members.first().map_or(close, |m| m.start);
         let head = self.take_trailing(brace + 1, Some(first));
         let starts: Vec<u32> = members.iter().map(|m| m.start).collect();
@@ -341,7 +361,7 @@ impl Fmt<'_> {
             parts.push(Doc::HardLine);
         }
         parts.push(text("}"));
-        let doc = self.with_trailing(cat(parts), span.end, limit);
+        let doc = self.with_trailing(cat(parts), end, limit);
         out.push(blank, doc);
     }
 

@@ -176,3 +176,20 @@ pub fn generate_case(nodes: usize, seed: u64) -> String {
     out.push_str("  ]\n}\n");
     out
 }
+
+/// A valid case with one node per line, `extra_nodes` and `edges` appended.
+pub fn case_with(extra_nodes: &[&str], edges: &[&str]) -> String {
+    let mut nodes = vec![
+        r#"{"id": "c", "kind": "case", "procedure": "ordinary"}"#,
+        r#"{"id": "d1", "kind": "person", "role": "defendant", "name": "张三", "birth_date": "2007-03-02"}"#,
+        r#"{"id": "e1", "kind": "event", "type": "detention", "date": "2024-03-01"}"#,
+        r#"{"id": "ch1", "kind": "charge", "crime": "theft"}"#,
+        r#"{"id": "x1", "kind": "evidence", "type": "confession"}"#,
+    ];
+    nodes.extend_from_slice(extra_nodes);
+    format!(
+        "{{\n\"format\": \"caselint/case@1\",\n\"id\": \"(2024)沪0104刑初1234号\",\n\"nodes\": [\n{}\n],\n\"edges\": [\n{}\n]\n}}\n",
+        nodes.join(",\n"),
+        edges.join(",\n")
+    )
+}
