@@ -605,24 +605,40 @@ fn clause() -> impl Strategy<Value = Clause> + Clone {
     ]
 }
 
-/// `in force` cannot follow a clause that ends in an expression (the
-/// expression would read `in` as its operator), so such clauses are dropped.
-fn fix_in_force(clauses: Vec<Clause>) -> Vec<Clause> {
+/// Clause sequences the grammar cannot write are dropped:
+/// - `in force` after a clause that ends in an expression (the expression
+///   would read `in` as its operator; `for a in force …` is a list binding);
+/// - `title "…"`, `cite "…"`, `message "…"` after a text in languages
+///   (`en "…" title "…"` reads `title` as one more language).
+fn representable(clauses: Vec<Clause>) -> Vec<Clause> {
     let mut out: Vec<Clause> = vec![];
     for c in clauses {
-        let ok = !matches!(c, Clause::InForce(..))
-            || match out.last() {
-                None => true,
-                Some(Clause::For(bs, _)) => matches!(bs.last(), Some(Binding::Pattern(_))),
-                Some(prev) => matches!(
-                    prev,
-                    Clause::Severity(..)
-                        | Clause::Title(..)
-                        | Clause::Cite(..)
-                        | Clause::Tags(..)
-                        | Clause::Message(..)
+        let ok = match (&c, out.last()) {
+            (_, None) => true,
+            (Clause::InForce(..), Some(Clause::For(bs, _))) => matches!(
+                bs.last(),
+                Some(Binding::Pattern(p)) if !p.steps.is_empty() || matches!(p.start, NodePat::Bind(..))
+            ),
+            (Clause::InForce(..), Some(prev)) => matches!(
+                prev,
+                Clause::Severity(..)
+                    | Clause::Title(..)
+                    | Clause::Cite(..)
+                    | Clause::Tags(..)
+                    | Clause::Message(..)
+            ),
+            (
+                Clause::Title(Text::Plain(_), _)
+                | Clause::Cite(Text::Plain(_), _)
+                | Clause::Message(None, Text::Plain(_), _),
+                Some(
+                    Clause::Title(Text::Langs(_), _)
+                    | Clause::Cite(Text::Langs(_), _)
+                    | Clause::Message(_, Text::Langs(_), _),
                 ),
-            };
+            ) => false,
+            _ => true,
+        };
         if ok {
             out.push(c);
         }
@@ -770,7 +786,7 @@ fn item() -> impl Strategy<Value = Item> {
             .prop_map(|(id, part, clauses)| Item::Rule(RuleDecl {
                 id,
                 part,
-                clauses: fix_in_force(clauses),
+                clauses: representable(clauses),
                 span: sp()
             })),
         (
@@ -780,7 +796,7 @@ fn item() -> impl Strategy<Value = Item> {
         )
             .prop_map(|(name, clauses, columns)| Item::View(ViewDecl {
                 name,
-                clauses,
+                clauses: representable(clauses),
                 columns,
                 span: sp()
             })),

@@ -422,10 +422,15 @@ pub(crate) fn review(
     } else {
         vec![]
     };
+    let lang = match &opts.lang {
+        Lang::All => "all".to_string(),
+        _ => lang,
+    };
     Ok(Report {
         case: g.case_id().to_string(),
         findings,
         views,
+        lang,
     })
 }
 

@@ -688,3 +688,43 @@ fn value_heap(g: &CaseGraph) -> usize {
     }
     total
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn graph_is_send_sync_clone() {
+        fn check<T: Send + Sync + Clone + std::fmt::Debug>() {}
+        check::<CaseGraph>();
+        check::<Schema>();
+    }
+
+    #[test]
+    fn field_order_is_dense_with_none_first() {
+        let v = |i| Value::Int(i);
+        let a = [(FieldId(0), v(1))];
+        let b = [(FieldId(1), v(0))];
+        // `b` has no slot 0: None < Some.
+        assert_eq!(cmp_fields(&b, &a), Ordering::Less);
+        assert_eq!(cmp_fields(&a, &b), Ordering::Greater);
+        assert_eq!(cmp_fields(&[], &a), Ordering::Less);
+        assert_eq!(cmp_fields(&a, &a), Ordering::Equal);
+    }
+
+    #[test]
+    fn out_of_range_indices_do_not_panic() {
+        let mut b = Schema::builder();
+        b.add_node_kind("n", false, vec![]).unwrap();
+        let s = Arc::new(b.build().unwrap());
+        let g = assemble(s, "k", vec![], vec![]).unwrap();
+        assert_eq!(g.node_id(NodeIx(7)), "");
+        assert_eq!(g.node_kind(NodeIx(7)), KindId(u16::MAX));
+        assert_eq!(g.edge_source(EdgeIx(7)), NodeIx(u32::MAX));
+        assert!(g.out_edges(NodeIx(7), EdgeKindId(0)).is_empty());
+        assert!(g.nodes_of_kind(KindId(9)).is_empty());
+        assert!(g.nodes_with_enum(KindId(9), FieldId(0), 0).is_empty());
+        assert_eq!(g.field(NodeIx(7), FieldId(0)), None);
+        assert_eq!(g.node_by_id("x"), None);
+    }
+}

@@ -18,6 +18,9 @@ pub struct Report {
     /// The pack's views (such as the sentencing worksheet), when asked for.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub views: Vec<ViewTable>,
+    /// The language the texts are in (`all` for every language); not part of the JSON.
+    #[serde(skip)]
+    pub lang: String,
 }
 
 /// The rows of one view of the pack: the computation behind the findings, for people.

@@ -5,9 +5,47 @@ use crate::graph::CaseGraph;
 use crate::syntax::ast::Severity;
 use unicode_width::UnicodeWidthStr;
 
+/// The words of the text output, in the report's language.
+struct Words {
+    case: &'static str,
+    no_findings: &'static str,
+    the_case: &'static str,
+    due: &'static str,
+    summary: fn(usize, usize, usize) -> String,
+}
+
+const EN: Words = Words {
+    case: "case",
+    no_findings: "no findings",
+    the_case: "the case",
+    due: "due",
+    summary: |e, w, i| format!("{e} errors, {w} warnings, {i} pending or informational"),
+};
+
+const ZH: Words = Words {
+    case: "案件",
+    no_findings: "未发现问题",
+    the_case: "全案",
+    due: "期限",
+    summary: |e, w, i| format!("错误 {e} 项，警告 {w} 项，待办或提示 {i} 项"),
+};
+
+/// A text in one language, or each language on its own line.
+fn lines(t: &super::LocalText, indent: &str) -> String {
+    match t {
+        super::LocalText::One(s) => format!("{indent}{s}\n"),
+        super::LocalText::All(m) => m
+            .iter()
+            .map(|(l, s)| format!("{indent}[{l}] {s}\n"))
+            .collect(),
+    }
+}
+
 /// Renders a report as text. Findings are grouped by the first defendant
-/// they name (or "the case"), then by severity, errors first.
+/// they name (a `person` node whose `role` is `defendant`; otherwise "the
+/// case"), then by severity, errors first.
 pub fn render_text(report: &Report, case: Option<&CaseGraph>, color: bool) -> String {
+    let words = if report.lang == "zh" { &ZH } else { &EN };
     let mut out = String::new();
     let paint = |code: &str, s: &str| {
         if color {
@@ -41,21 +79,21 @@ pub fn render_text(report: &Report, case: Option<&CaseGraph>, color: bool) -> St
             )
         })
     };
-    out.push_str(&format!("case {}\n", report.case));
+    out.push_str(&format!("{} {}\n", words.case, report.case));
     if report.findings.is_empty() {
-        out.push_str("  no findings\n");
+        out.push_str(&format!("  {}\n", words.no_findings));
         views(report, &mut out, &paint);
         return out;
     }
     let mut groups: Vec<(String, Vec<&super::Finding>)> = vec![];
     for f in &report.findings {
-        let key = defendant_of(&f.nodes).unwrap_or_else(|| "the case".to_string());
+        let key = defendant_of(&f.nodes).unwrap_or_else(|| words.the_case.to_string());
         match groups.iter_mut().find(|(k, _)| *k == key) {
             Some((_, v)) => v.push(f),
             None => groups.push((key, vec![f])),
         }
     }
-    groups.sort_by(|a, b| (a.0 == "the case", &a.0).cmp(&(b.0 == "the case", &b.0)));
+    groups.sort_by(|a, b| (a.0 == words.the_case, &a.0).cmp(&(b.0 == words.the_case, &b.0)));
     for (who, mut fs) in groups {
         out.push_str(&format!("\n{}\n", paint("1", &who)));
         fs.sort_by_key(|f| std::cmp::Reverse(f.severity));
@@ -66,16 +104,26 @@ pub fn render_text(report: &Report, case: Option<&CaseGraph>, color: bool) -> St
                 Severity::Warning => paint("33;1", sev),
                 Severity::Info => paint("36", sev),
             };
-            out.push_str(&format!("  {sev}[{}] {}\n", f.rule, f.title.as_str()));
-            out.push_str(&format!("    {}\n", f.message.as_str()));
-            if let Some(d) = &f.due {
-                out.push_str(&format!("    due: {d}\n"));
+            match &f.title {
+                super::LocalText::One(t) => out.push_str(&format!("  {sev}[{}] {t}\n", f.rule)),
+                all => {
+                    out.push_str(&format!("  {sev}[{}]\n", f.rule));
+                    out.push_str(&lines(all, "    "));
+                }
             }
-            out.push_str(&format!(
-                "    = {}  [{}]\n",
-                f.citation.as_str(),
-                f.nodes.join(", ")
-            ));
+            out.push_str(&lines(&f.message, "    "));
+            if let Some(d) = &f.due {
+                out.push_str(&format!("    {}: {d}\n", words.due));
+            }
+            match &f.citation {
+                super::LocalText::One(c) => {
+                    out.push_str(&format!("    = {c}  [{}]\n", f.nodes.join(", ")))
+                }
+                all => {
+                    out.push_str(&lines(all, "    = "));
+                    out.push_str(&format!("    [{}]\n", f.nodes.join(", ")));
+                }
+            }
         }
     }
     let (e, w, i) = report
@@ -86,9 +134,7 @@ pub fn render_text(report: &Report, case: Option<&CaseGraph>, color: bool) -> St
             Severity::Warning => (e, w + 1, i),
             Severity::Info => (e, w, i + 1),
         });
-    out.push_str(&format!(
-        "\n{e} errors, {w} warnings, {i} pending or informational\n"
-    ));
+    out.push_str(&format!("\n{}\n", (words.summary)(e, w, i)));
     views(report, &mut out, &paint);
     out
 }

@@ -51,11 +51,25 @@ pub fn run(a: ExplainArgs) -> u8 {
     if !pack.rule_ids().contains(&a.rule.as_str()) {
         eprintln!("error: the pack has no rule `{}`", a.rule);
         let ids = pack.rule_ids();
+        let containing: Vec<&str> = ids
+            .iter()
+            .copied()
+            .filter(|id| !a.rule.is_empty() && id.contains(a.rule.as_str()))
+            .collect();
         if let Some(h) = caselint::diag::did_you_mean(&a.rule, ids.iter().copied()) {
             eprintln!("  help: {h}");
+        } else if !containing.is_empty() && containing.len() <= 10 {
+            eprintln!(
+                "  help: rules whose id contains `{}`: {}",
+                a.rule,
+                containing.join(", ")
+            );
         } else {
             eprintln!(
-                "  help: `caselint check` lists the pack; rule ids look like cn.cpl.085.detention_family_notice"
+                "  help: a rule's id is what follows `rule` in the pack's `.rules` files, e.g. `{}`",
+                ids.first()
+                    .copied()
+                    .unwrap_or("cn.cpl.085.detention_family_notice")
             );
         }
         return 2;
@@ -67,7 +81,17 @@ pub fn run(a: ExplainArgs) -> u8 {
     if let Some(n) = &a.node
         && case.node_by_id(n).is_none()
     {
-        eprintln!("error: the case has no node `{n}`");
+        eprintln!(
+            "error: `--node {n}`: the case `{}` has no node `{n}`",
+            a.case.display()
+        );
+        let ids = case.nodes().map(|x| case.node_id(x));
+        match caselint::diag::did_you_mean(n, ids) {
+            Some(h) => eprintln!("  help: {h}"),
+            None => eprintln!(
+                "  help: `--node` takes the `id` of a node in the case file, such as a defendant's `d1`"
+            ),
+        }
         return 2;
     }
     let opts = ReviewOptions {

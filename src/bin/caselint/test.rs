@@ -1,13 +1,15 @@
 //! `caselint test PACK`: run a pack's tests, with coverage.
 
-use crate::common::{color_stdout, default_pack, load_pack};
+use crate::common::{color_stderr, color_stdout, default_pack, load_pack, print_write_error};
 use caselint::pack_test::{self, describe};
 use clap::Args;
 use std::path::PathBuf;
 
 /// Run a rule pack's tests (`tests/*.test.json` in the pack's folder).
 ///
-/// Exit codes: 0 all passed (and coverage met), 1 some failed, 2 bad input.
+/// Exit codes: 0 all passed (and coverage met), 1 some failed or coverage
+/// below the minimum, 2 bad input (no pack, a malformed test file, a filter
+/// that matches no test).
 #[derive(Args)]
 #[command(
     after_help = "Examples:\n  caselint test rules/cn-criminal\n  caselint test rules/cn-criminal --filter 085\n  caselint test rules/cn-criminal --coverage --min-coverage 100\n  caselint test rules/cn-criminal --junit results.xml"
@@ -23,11 +25,18 @@ pub struct TestArgs {
     #[arg(long)]
     coverage: bool,
     /// Fail when fewer than this percentage of rules both fired and stayed silent.
-    #[arg(long, value_name = "PERCENT")]
+    #[arg(long, value_name = "PERCENT", value_parser = parse_percent)]
     min_coverage: Option<f64>,
     /// Write JUnit XML results to this file.
     #[arg(long, value_name = "FILE")]
     junit: Option<PathBuf>,
+}
+
+fn parse_percent(s: &str) -> Result<f64, String> {
+    match s.trim_end_matches('%').parse::<f64>() {
+        Ok(p) if (0.0..=100.0).contains(&p) => Ok(p),
+        _ => Err(format!("`{s}` is not a percentage from 0 to 100, e.g. 90")),
+    }
 }
 
 pub fn run(a: TestArgs) -> u8 {
@@ -54,15 +63,20 @@ pub fn run(a: TestArgs) -> u8 {
             s.to_string()
         }
     };
+    let error = if color_stderr() {
+        "\x1b[31;1merror:\x1b[0m"
+    } else {
+        "error:"
+    };
     for e in &run.file_errors {
-        println!(
-            "{}:{}:{}: {} {}",
+        eprintln!(
+            "{}:{}:{}: {error} {}",
             e.file.display(),
             e.line,
             e.column,
-            paint("31;1", "error:"),
             e.message
         );
+        eprintln!("  help: fix the test file; docs/pack-tests.md describes the format");
     }
     for r in &run.results {
         if r.passed() {
@@ -128,11 +142,20 @@ pub fn run(a: TestArgs) -> u8 {
     if let Some(path) = &a.junit
         && let Err(e) = std::fs::write(path, pack_test::junit(&run, &dir.display().to_string()))
     {
-        eprintln!("error: cannot write `{}`: {e}", path.display());
+        print_write_error(path, "--junit", &e);
         return 2;
     }
     println!("\n{passed} passed, {failed} failed");
     if !run.file_errors.is_empty() {
+        return 2;
+    }
+    if let Some(f) = &a.filter
+        && run.results.is_empty()
+    {
+        eprintln!("error: `--filter {f}` matches no test");
+        eprintln!(
+            "  help: the filter is matched against test names and file paths; drop it to run every test"
+        );
         return 2;
     }
     if failed > 0 {
