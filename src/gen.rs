@@ -221,11 +221,9 @@ pub fn generate(schema: &Arc<Schema>, nodes: usize, seed: u64) -> String {
         n_nodes: 0,
         n_edges: 0,
     };
-    let procedure = if rng.pct(80) {
-        "ordinary"
-    } else {
-        "simplified"
-    };
+    // A large case (many defendants) is tried in the ordinary procedure.
+    let simplified = !rng.pct(80) && nodes <= 300;
+    let procedure = if simplified { "simplified" } else { "ordinary" };
     let acceptance = add(date(2023, 11, 20), rng.range(0, 20));
     let court = Court {
         acceptance,
@@ -240,7 +238,10 @@ pub fn generate(schema: &Arc<Schema>, nodes: usize, seed: u64) -> String {
             ("procedure", q(procedure)),
             ("court_level", q("basic")),
             ("region", q("CN-SH")),
-            ("national_security", (rng.pct(3)).to_string()),
+            (
+                "national_security",
+                (rng.pct(3) && nodes <= 300).to_string(),
+            ),
             ("roving_or_gang", (rng.pct(20)).to_string()),
         ],
     );

@@ -630,10 +630,31 @@ impl Gen<'_, '_> {
                 format!("({agg} {v} for {p}{w})")
             }
             _ => {
-                let e = self.expr(scope, T::Node(K::Event), d);
-                format!("({e}).date")
+                if self.t.chance(50) {
+                    let e = self.expr(scope, T::Node(K::Event), d);
+                    format!("({e}).date")
+                } else {
+                    let dt = self.datetime_expr(scope, d);
+                    format!("date_of({dt})")
+                }
             }
         }
+    }
+
+    /// A date-time: an event's day and time, moved by hours or days.
+    fn datetime_expr(&mut self, scope: &Scope, d: usize) -> String {
+        let ev = Self::vars_of(scope, T::Node(K::Event));
+        let base = match ev.first() {
+            Some(x) if self.t.chance(70) => format!("datetime({x}.date, {x}.time)"),
+            _ => format!(
+                "datetime({}, {})",
+                self.expr(scope, T::Date, d),
+                self.t.one(&["09:00", "23:30"])
+            ),
+        };
+        let n = self.t.one(&["24", "1", "48", "(-2)"]);
+        let unit = self.t.one(&["hours", "days", "hours"]);
+        format!("({base} + {n} {unit})")
     }
 
     fn quantifier(&mut self, scope: &Scope, d: usize) -> String {
@@ -704,7 +725,7 @@ impl Gen<'_, '_> {
 
     /// A node of kind `k`: a new variable (added to `scope`) or, when `reuse`,
     /// sometimes a variable already bound.
-    fn node(&mut self, scope: &mut Scope, k: K, reuse: bool) -> String {
+    fn node(&mut self, scope: &mut Scope, outer: usize, k: K, reuse: bool) -> String {
         let vs = Self::vars_of(scope, T::Node(k));
         if reuse && !vs.is_empty() && self.t.chance(45) {
             return vs[self.t.pick(vs.len())].clone();
@@ -713,7 +734,11 @@ impl Gen<'_, '_> {
         let shape = if k == K::Person && self.t.chance(20) {
             "accused".to_string()
         } else {
-            format!("{}{}", k.name(), self.conds(scope, k))
+            format!(
+                "{}{}",
+                k.name(),
+                self.conds(&scope[..outer.min(scope.len())].to_vec(), k)
+            )
         };
         scope.push((name.clone(), T::Node(k)));
         format!("{name}: {shape}")
@@ -723,7 +748,8 @@ impl Gen<'_, '_> {
     fn pattern(&mut self, scope: &mut Scope, start: K, max: usize, first_fresh: bool) -> String {
         let reuse_first = !first_fresh;
         let reuse = reuse_first && self.t.chance(30);
-        let mut out = self.node(scope, start, reuse);
+        let outer = scope.len();
+        let mut out = self.node(scope, outer, start, reuse);
         let mut k = start;
         let n = 1 + self.t.pick(max);
         for _ in 1..n {
@@ -778,7 +804,7 @@ impl Gen<'_, '_> {
                 };
                 edge.push_str(&c);
             }
-            let target = self.node(scope, next, true);
+            let target = self.node(scope, outer, next, true);
             out.push_str(&format!(" {a}{edge}{b} {target}"));
             k = next;
         }
@@ -796,7 +822,11 @@ impl Gen<'_, '_> {
             {
                 holes.push(format!("{{{n}}}"));
             } else {
-                holes.push(format!("{{{}}}", self.expr(scope, t, 1)));
+                match self.t.pick(6) {
+                    0 => holes.push("{lang()}".to_string()),
+                    1 => holes.push(format!("{{label({})}}", self.expr(scope, T::Level, 1))),
+                    _ => holes.push(format!("{{{}}}", self.expr(scope, t, 1))),
+                }
             }
         }
         let body = holes.join(" / ");
@@ -875,7 +905,12 @@ impl Gen<'_, '_> {
         if self.t.chance(75) {
             s.push_str(&format!("  require {}\n", self.expr(&scope, T::Bool, 4)));
             if self.t.chance(40) {
-                s.push_str(&format!("  due {}\n", self.expr(&scope, T::Date, 2)));
+                let due = if self.t.chance(25) {
+                    self.datetime_expr(&scope, 1)
+                } else {
+                    self.expr(&scope, T::Date, 2)
+                };
+                s.push_str(&format!("  due {due}\n"));
             }
         }
         if self.t.chance(30) {

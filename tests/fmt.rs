@@ -153,7 +153,7 @@ fn empty_input() {
 
 #[test]
 fn long_conditions_break_at_and_or() {
-    let src = "rule a.b {\n  require exists f: event(type = family_notice) -concerns-> x where f.notice_impossible is true or within_24h(x, f) or f.date <= x.date + 1 day\n}\n";
+    let src = "rule a.b {\n  require exists f: event(type = family_notice) -concerns-> x where f.notice_impossible is true or within_24h(x, f) or f.date <= x.date + 1 day or f.recorded is true and f.public is not false\n}\n";
     let out = check_promises(src);
     assert!(out.lines().all(|l| l.chars().count() <= 100), "{out}");
     assert!(out.contains("\n      where "), "{out}");
@@ -413,10 +413,9 @@ fn bin_op() -> impl Strategy<Value = BinOp> + Clone {
     )
 }
 
-/// Expressions of any shape: nesting the parser would read differently
-/// without parentheses included (the printer adds them).
-fn expr() -> BoxedStrategy<Expr> {
-    let leaf = prop_oneof![
+/// Literals and names.
+fn leaf() -> BoxedStrategy<Expr> {
+    prop_oneof![
         (0i64..100_000).prop_map(ExprKind::Int),
         prop::sample::select(&["12.50", "0.5", "52000.00"][..])
             .prop_map(|s| ExprKind::Decimal(s.into())),
@@ -427,95 +426,94 @@ fn expr() -> BoxedStrategy<Expr> {
         prop::sample::select(&["14:30", "08:05:09"][..]).prop_map(|s| ExprKind::Time(s.into())),
         var().prop_map(ExprKind::Name),
     ]
-    .prop_map(ex);
-    leaf.prop_recursive(4, 40, 3, |inner| {
-        let b = |e: Expr| Box::new(e);
-        let is_test = prop_oneof![
-            Just(IsTest::Absent),
-            Just(IsTest::Present),
-            Just(IsTest::True),
-            Just(IsTest::False),
-            pick(&["refused", "approved"]).prop_map(IsTest::Value),
-        ];
-        let unit = prop::sample::select(&[Unit::Hours, Unit::Days, Unit::Months, Unit::Years][..]);
-        let quant = prop::sample::select(&[Quant::Exists, Quant::No, Quant::Every][..]);
-        let agg = prop::sample::select(
-            &[
-                Agg::Count,
-                Agg::Sum,
-                Agg::Min,
-                Agg::Max,
-                Agg::Earliest,
-                Agg::Latest,
-            ][..],
-        );
-        let opt = |e: BoxedStrategy<Expr>| prop::option::of(e.prop_map(Box::new));
-        prop_oneof![
-            prop::collection::vec(inner.clone(), 0..3).prop_map(ExprKind::List),
-            (
-                pick(&["f", "age", "days_between"]),
-                prop::collection::vec(inner.clone(), 0..3)
-            )
-                .prop_map(|(f, a)| ExprKind::Call(f, a)),
-            (inner.clone(), word()).prop_map(move |(x, n)| ExprKind::Field(b(x), n)),
-            inner.clone().prop_map(move |x| ExprKind::Paren(b(x))),
-            inner.clone().prop_map(move |x| ExprKind::Not(b(x))),
-            inner.clone().prop_map(move |x| ExprKind::Neg(b(x))),
-            (inner.clone(), any::<bool>(), is_test).prop_map(move |(x, n, t)| ExprKind::Is(
-                b(x),
-                n,
-                t
-            )),
-            (inner.clone(), unit).prop_map(move |(x, u)| ExprKind::Duration(b(x), u)),
-            (bin_op(), inner.clone(), inner.clone()).prop_map(move |(o, l, r)| ExprKind::Binary(
-                o,
-                b(l),
-                b(r)
-            )),
-            (bin_op(), inner.clone(), inner.clone()).prop_map(move |(o, l, r)| ExprKind::Binary(
-                o,
-                b(l),
-                b(r)
-            )),
-            (
-                inner.clone(),
-                prop::collection::vec((cmp_op(), inner.clone()), 1..3)
-            )
-                .prop_map(move |(f, rest)| ExprKind::Compare(b(f), rest)),
-            (inner.clone(), inner.clone(), inner.clone()).prop_map(move |(c, t, e)| ExprKind::If(
-                b(c),
-                b(t),
-                b(e)
-            )),
-            (
-                quant,
-                pattern(inner.clone()),
-                opt(inner.clone()),
-                opt(inner.clone())
-            )
-                .prop_map(|(quant, pattern, filter, body)| ExprKind::Quant {
-                    quant,
-                    pattern,
-                    filter,
-                    body
-                }),
-            (
-                agg,
-                inner.clone(),
-                pattern(inner.clone()),
-                opt(inner.clone())
-            )
-                .prop_map(|(agg, v, pattern, filter)| ExprKind::Agg {
-                    agg,
-                    value: matches!(agg, Agg::Sum | Agg::Min | Agg::Max).then(|| Box::new(v)),
-                    pattern,
-                    filter
-                }),
-            template(inner.clone()).prop_map(ExprKind::Str),
-        ]
-        .prop_map(ex)
-    })
+    .prop_map(ex)
     .boxed()
+}
+
+/// Expressions of any shape: nesting the parser would read differently
+/// without parentheses included (the printer adds them).
+fn expr() -> BoxedStrategy<Expr> {
+    leaf()
+        .prop_recursive(4, 40, 3, |inner| {
+            let b = |e: Expr| Box::new(e);
+            let is_test = prop_oneof![
+                Just(IsTest::Absent),
+                Just(IsTest::Present),
+                Just(IsTest::True),
+                Just(IsTest::False),
+                pick(&["refused", "approved"]).prop_map(IsTest::Value),
+            ];
+            let unit =
+                prop::sample::select(&[Unit::Hours, Unit::Days, Unit::Months, Unit::Years][..]);
+            let quant = prop::sample::select(&[Quant::Exists, Quant::No, Quant::Every][..]);
+            let agg = prop::sample::select(
+                &[
+                    Agg::Count,
+                    Agg::Sum,
+                    Agg::Min,
+                    Agg::Max,
+                    Agg::Earliest,
+                    Agg::Latest,
+                ][..],
+            );
+            let opt = |e: BoxedStrategy<Expr>| prop::option::of(e.prop_map(Box::new));
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..3).prop_map(ExprKind::List),
+                (
+                    pick(&["f", "age", "days_between"]),
+                    prop::collection::vec(inner.clone(), 0..3)
+                )
+                    .prop_map(|(f, a)| ExprKind::Call(f, a)),
+                (inner.clone(), word()).prop_map(move |(x, n)| ExprKind::Field(b(x), n)),
+                inner.clone().prop_map(move |x| ExprKind::Paren(b(x))),
+                inner.clone().prop_map(move |x| ExprKind::Not(b(x))),
+                inner.clone().prop_map(move |x| ExprKind::Neg(b(x))),
+                (inner.clone(), any::<bool>(), is_test).prop_map(move |(x, n, t)| ExprKind::Is(
+                    b(x),
+                    n,
+                    t
+                )),
+                (inner.clone(), unit).prop_map(move |(x, u)| ExprKind::Duration(b(x), u)),
+                (bin_op(), inner.clone(), inner.clone())
+                    .prop_map(move |(o, l, r)| ExprKind::Binary(o, b(l), b(r))),
+                (bin_op(), inner.clone(), inner.clone())
+                    .prop_map(move |(o, l, r)| ExprKind::Binary(o, b(l), b(r))),
+                (
+                    inner.clone(),
+                    prop::collection::vec((cmp_op(), inner.clone()), 1..3)
+                )
+                    .prop_map(move |(f, rest)| ExprKind::Compare(b(f), rest)),
+                (inner.clone(), inner.clone(), inner.clone())
+                    .prop_map(move |(c, t, e)| ExprKind::If(b(c), b(t), b(e))),
+                (
+                    quant,
+                    pattern(inner.clone()),
+                    opt(inner.clone()),
+                    opt(inner.clone())
+                )
+                    .prop_map(|(quant, pattern, filter, body)| ExprKind::Quant {
+                        quant,
+                        pattern,
+                        filter,
+                        body
+                    }),
+                (
+                    agg,
+                    inner.clone(),
+                    pattern(inner.clone()),
+                    opt(inner.clone())
+                )
+                    .prop_map(|(agg, v, pattern, filter)| ExprKind::Agg {
+                        agg,
+                        value: matches!(agg, Agg::Sum | Agg::Min | Agg::Max).then(|| Box::new(v)),
+                        pattern,
+                        filter
+                    }),
+                template(inner.clone()).prop_map(ExprKind::Str),
+            ]
+            .prop_map(ex)
+        })
+        .boxed()
 }
 
 fn lang_text(t: BoxedStrategy<Template>) -> impl Strategy<Value = LangText> + Clone {
@@ -608,13 +606,27 @@ fn clause() -> impl Strategy<Value = Clause> + Clone {
 /// Clause sequences the grammar cannot write are dropped:
 /// - `in force` after a clause that ends in an expression (the expression
 ///   would read `in` as its operator; `for a in force …` is a list binding);
-/// - `title "…"`, `cite "…"`, `message "…"` after a text in languages
-///   (`en "…" title "…"` reads `title` as one more language).
+/// - `title "…"`, `cite "…"`, `message "…"`, `require "…" …` (any clause
+///   word followed by a string) after a text in languages: `en "…" title "…"`
+///   reads `title` as one more language.
 fn representable(clauses: Vec<Clause>) -> Vec<Clause> {
     let mut out: Vec<Clause> = vec![];
     for c in clauses {
+        let after_langs = matches!(
+            out.last(),
+            Some(
+                Clause::Title(Text::Langs(_), _)
+                    | Clause::Cite(Text::Langs(_), _)
+                    | Clause::Message(_, Text::Langs(_), _)
+            )
+        );
         let ok = match (&c, out.last()) {
             (_, None) => true,
+            (Clause::Require(e, _) | Clause::Unless(e, _) | Clause::Due(e, _), _)
+                if after_langs && starts_with_string(e) =>
+            {
+                false
+            }
             (Clause::InForce(..), Some(Clause::For(bs, _))) => matches!(
                 bs.last(),
                 Some(Binding::Pattern(p)) if !p.steps.is_empty() || matches!(p.start, NodePat::Bind(..))
@@ -646,6 +658,19 @@ fn representable(clauses: Vec<Clause>) -> Vec<Clause> {
     out
 }
 
+/// Whether an expression's text may start with a string literal.
+fn starts_with_string(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Str(_) => true,
+        ExprKind::Binary(_, x, _)
+        | ExprKind::Compare(x, _)
+        | ExprKind::Field(x, _)
+        | ExprKind::Is(x, ..)
+        | ExprKind::Duration(x, _) => starts_with_string(x),
+        _ => false,
+    }
+}
+
 fn item() -> impl Strategy<Value = Item> {
     let e = expr();
     let day_span = (date(), prop::option::of(date())).prop_map(|(from, to)| DaySpan { from, to });
@@ -660,8 +685,10 @@ fn item() -> impl Strategy<Value = Item> {
                 values,
                 span: sp()
             }),
+        // Keys are simple: `row k: v` after a key ending in a pattern's
+        // variable would read `k: v` as a node binding.
         (
-            prop::collection::vec(e.clone(), 1..3),
+            prop::collection::vec(leaf(), 1..3),
             prop::collection::vec(e.clone(), 1..3)
         )
             .prop_map(|(keys, values)| TableRow {
@@ -997,7 +1024,11 @@ fn edits() -> impl Strategy<Value = Vec<(Edit, u8)>> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+    // 256 cases by default; `PROPTEST_CASES=20000` for a long run.
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|s| s.parse().ok()).unwrap_or(256),
+        ..ProptestConfig::default()
+    })]
 
     /// Any tree prints to text that reads back as the same tree, up to the
     /// parentheses the printer adds; a tree read from text prints and reads

@@ -1,4 +1,4 @@
-//! The hand-written rules of `benches/handwritten.rs` give the engine's
+//! The hand-written rules of `benches/common/handwritten.rs` give the engine's
 //! findings (rule, nodes) on generated cases, so the benchmark compares
 //! equal work.
 #![allow(
@@ -9,7 +9,7 @@
     clippy::indexing_slicing
 )]
 
-#[path = "../benches/handwritten.rs"]
+#[path = "../benches/common/handwritten.rs"]
 mod handwritten;
 
 use caselint::RulePack;

@@ -305,6 +305,11 @@ impl Ctx<'_> {
     }
 
     fn quant(&mut self, q: Quant, query: &Query, body: Option<&Expr>, frame: &mut [V]) -> R<V> {
+        // A pattern anchored at an unknown node (`-concerns-> n` with `n`
+        // absent) cannot be matched either way: unknown, not "nothing matches".
+        if super::query::anchored_at_unknown(query, frame) {
+            return Ok(V::Absent);
+        }
         // Kleene: exists is true on a true filter, false when every filter is false.
         let mut unknown = false;
         let mut found = false;
@@ -358,6 +363,9 @@ impl Ctx<'_> {
     }
 
     fn agg(&mut self, agg: Agg, value: Option<&Expr>, query: &Query, frame: &mut [V]) -> R<V> {
+        if super::query::anchored_at_unknown(query, frame) {
+            return Ok(V::Absent);
+        }
         let mut acc: Option<V> = None;
         let mut count: i64 = 0;
         let mut best: Option<(
@@ -470,11 +478,17 @@ fn member(x: &V, list: &V, g: &crate::graph::CaseGraph) -> V {
     if !x.is_present() {
         return V::Absent;
     }
-    if items.iter().any(|i| equal(x, i, g) == Some(true)) {
-        V::Bool(true)
-    } else {
-        V::Bool(false)
+    // `x in [a, b]` is `x = a or x = b`: unknown when no element is equal
+    // and some element is unknown (an absent field in a list literal).
+    let mut out = V::Bool(false);
+    for i in items.iter() {
+        match equal(x, i, g) {
+            Some(true) => return V::Bool(true),
+            Some(false) => {}
+            None => out = V::Absent,
+        }
     }
+    out
 }
 
 /// Arithmetic; overflow and division by zero give unknown.

@@ -89,8 +89,9 @@ impl<'c> Ctx<'c> {
                     {
                         return Ok(true);
                     }
-                    if via.is_none() && !edge_tests.is_empty() {
-                        // The open edge's "no edge" case has no fields to test.
+                    if via.is_none() && !edge_tests.is_empty() && *modifier != EdgeMod::Path {
+                        // The open edge's "no edge" case has no fields to test
+                        // (a path's edges were tested as it was followed).
                         return Ok(true);
                     }
                     if *to_bound {
@@ -155,7 +156,7 @@ impl<'c> Ctx<'c> {
                         }
                     }
                     EdgeMod::Path => {
-                        let reach = self.reachable(start, *edge, *forward)?;
+                        let reach = self.reachable(start, *edge, *forward, edge_tests, frame)?;
                         for n in reach {
                             if !visit(self, frame, n, None)? {
                                 return Ok(false);
@@ -212,7 +213,16 @@ impl<'c> Ctx<'c> {
     }
 
     /// Nodes reachable by one or more edges of a kind, in a fixed order.
-    fn reachable(&mut self, start: NodeIx, edge: EdgeKindId, forward: bool) -> R<Vec<NodeIx>> {
+    /// Only edges that pass `tests` are followed: `-concerns*(weight > 0)->`
+    /// is a path of edges that each have a positive weight.
+    fn reachable(
+        &mut self,
+        start: NodeIx,
+        edge: EdgeKindId,
+        forward: bool,
+        tests: &[FieldTest],
+        frame: &mut [V],
+    ) -> R<Vec<NodeIx>> {
         let g = self.g;
         let mut seen = std::collections::HashSet::new();
         let mut out = vec![];
@@ -225,6 +235,9 @@ impl<'c> Ctx<'c> {
             };
             for &e in edges {
                 self.tick()?;
+                if !tests.is_empty() && !self.edge_passes(e, tests, frame)? {
+                    continue;
+                }
                 let m = if forward {
                     g.edge_target(e)
                 } else {
@@ -278,6 +291,32 @@ impl<'c> Ctx<'c> {
         };
         Ok(r == V::Bool(true))
     }
+}
+
+/// Whether the pattern refers to a variable bound outside it (`-concerns-> n`)
+/// whose value is not a node (absent): such a pattern's matches are unknown.
+pub(crate) fn anchored_at_unknown(q: &Query, frame: &[V]) -> bool {
+    let mut own: smallvec::SmallVec<[Slot; 8]> = smallvec::SmallVec::new();
+    for s in &q.steps {
+        match s {
+            QStep::Scan { slot, .. } => own.push(*slot),
+            QStep::Expand {
+                to,
+                to_bound: false,
+                ..
+            } => own.push(*to),
+            _ => {}
+        }
+    }
+    let unknown =
+        |s: &Slot| !own.contains(s) && !matches!(frame.get(s.0 as usize), Some(V::Node(_)));
+    q.steps.iter().any(|s| match s {
+        QStep::Scan { .. } => false,
+        QStep::Check { slot, .. } => unknown(slot),
+        QStep::Expand {
+            from, to, to_bound, ..
+        } => unknown(from) || (*to_bound && unknown(to)),
+    })
 }
 
 fn set(frame: &mut [V], slot: Slot, v: V) {

@@ -1,5 +1,6 @@
 //! Stage 4: findings → the JSON report of case-format.md §5, and text for people.
 
+pub mod html;
 mod text;
 
 pub use text::render_text;

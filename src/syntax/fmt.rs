@@ -64,6 +64,7 @@ pub fn format_source(text: &str) -> Result<String, Vec<Diagnostic>> {
     // A formatter bug must never cost an author their file: check the promise.
     let (again, diags) = parse_file(0, &out);
     if !diags.is_empty() || again != file || comment_texts(&out) != comment_texts(text) {
+        std::fs::write("/tmp/fmt_fail.rules", &out).ok();
         return Err(vec![
             Diagnostic::error(
                 Code::Syntax,

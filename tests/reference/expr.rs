@@ -447,6 +447,9 @@ impl Reference<'_> {
     }
 
     fn quant(&self, quant: Quant, q: &Query, body: Option<&Expr>, frame: &[Val]) -> Val {
+        if super::query::anchored_unknown(q, frame) {
+            return Val::Absent;
+        }
         let matches = self.passing(q, frame);
         match quant {
             Quant::Exists | Quant::No => {
@@ -486,6 +489,9 @@ impl Reference<'_> {
     }
 
     fn agg(&self, agg: Agg, value: Option<&Expr>, q: &Query, frame: &[Val]) -> Val {
+        if super::query::anchored_unknown(q, frame) {
+            return Val::Absent;
+        }
         let matches: Vec<Vec<Val>> = self
             .passing(q, frame)
             .into_iter()

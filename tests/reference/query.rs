@@ -5,26 +5,45 @@ use caselint::check::ir::{FieldTest, QStep, Query, Slot};
 use caselint::graph::{EdgeIx, NodeIx};
 use caselint::syntax::ast::EdgeMod;
 
-/// The node slots a query binds that are not bound already, in the order
-/// the pattern writes them (slots are allocated in that order).
-pub fn fresh_node_slots(q: &Query, frame: &[Val]) -> Vec<Slot> {
+/// The node slots a query binds itself (its new variables), in the order the
+/// pattern writes them (slots are allocated in that order).
+pub fn fresh_node_slots(q: &Query, _frame: &[Val]) -> Vec<Slot> {
     let mut out: Vec<Slot> = vec![];
-    let mut add = |s: Slot| {
-        if !matches!(frame.get(s.0 as usize), Some(Val::Node(_))) && !out.contains(&s) {
-            out.push(s);
-        }
-    };
     for st in &q.steps {
-        match st {
-            QStep::Scan { slot, .. } | QStep::Check { slot, .. } => add(*slot),
-            QStep::Expand { from, to, .. } => {
-                add(*from);
-                add(*to);
-            }
+        let s = match st {
+            QStep::Scan { slot, .. } => *slot,
+            QStep::Expand {
+                to,
+                to_bound: false,
+                ..
+            } => *to,
+            _ => continue,
+        };
+        if !out.contains(&s) {
+            out.push(s);
         }
     }
     out.sort();
     out
+}
+
+/// Whether the pattern refers to an outer variable that holds no node: its
+/// matches are then unknown.
+pub fn anchored_unknown(q: &Query, frame: &[Val]) -> bool {
+    let own = fresh_node_slots(q, frame);
+    let mut refs = vec![];
+    for st in &q.steps {
+        match st {
+            QStep::Scan { .. } => {}
+            QStep::Check { slot, .. } => refs.push(*slot),
+            QStep::Expand { from, to, .. } => {
+                refs.push(*from);
+                refs.push(*to);
+            }
+        }
+    }
+    refs.iter()
+        .any(|s| !own.contains(s) && !matches!(frame.get(s.0 as usize), Some(Val::Node(_))))
 }
 
 impl Reference<'_> {
@@ -34,6 +53,9 @@ impl Reference<'_> {
         let fresh = fresh_node_slots(q, frame);
         let all: Vec<NodeIx> = self.g.nodes().collect();
         let mut out = vec![];
+        if anchored_unknown(q, frame) {
+            return out;
+        }
         let mut work = frame.to_vec();
         let mut choice = vec![0usize; fresh.len()];
         if fresh.iter().any(|_| all.is_empty()) {

@@ -4,6 +4,7 @@ mod check;
 mod common;
 mod explain;
 mod r#gen;
+mod report;
 mod review;
 mod test;
 
@@ -26,6 +27,7 @@ enum Command {
     Explain(explain::ExplainArgs),
     Test(test::TestArgs),
     Gen(r#gen::GenArgs),
+    Report(report::ReportArgs),
 }
 
 fn main() -> ExitCode {
@@ -44,6 +46,7 @@ fn main() -> ExitCode {
         Command::Explain(a) => explain::run(a),
         Command::Test(a) => test::run(a),
         Command::Gen(a) => r#gen::run(a),
+        Command::Report(a) => report::run(a),
     };
     ExitCode::from(code)
 }

@@ -51,10 +51,23 @@ pub fn run(a: TestArgs) -> u8 {
             "error: no test files (`*.test.json`) under `{}`",
             dir.display()
         );
-        eprintln!("  help: see docs/pack-tests.md for the format");
+        eprintln!(
+            "  help: write tests as `{}`; docs/pack-tests.md describes the format",
+            dir.join("tests").join("NAME.test.json").display()
+        );
         return 2;
     }
     let run = pack_test::run(&pack, &files, a.filter.as_deref());
+    if let Some(f) = &a.filter
+        && run.results.is_empty()
+        && run.file_errors.is_empty()
+    {
+        eprintln!("error: `--filter {f}` matches no test");
+        eprintln!(
+            "  help: the filter is matched against test names and file paths; drop it to run every test"
+        );
+        return 2;
+    }
     let color = color_stdout();
     let paint = |c: &str, s: &str| {
         if color {
@@ -69,12 +82,14 @@ pub fn run(a: TestArgs) -> u8 {
         "error:"
     };
     for e in &run.file_errors {
+        // serde_json ends its messages with the place, which is already in front.
+        let place = format!(" at line {} column {}", e.line, e.column);
         eprintln!(
             "{}:{}:{}: {error} {}",
             e.file.display(),
             e.line,
             e.column,
-            e.message
+            e.message.strip_suffix(&place).unwrap_or(&e.message)
         );
         eprintln!("  help: fix the test file; docs/pack-tests.md describes the format");
     }
@@ -149,24 +164,18 @@ pub fn run(a: TestArgs) -> u8 {
     if !run.file_errors.is_empty() {
         return 2;
     }
-    if let Some(f) = &a.filter
-        && run.results.is_empty()
-    {
-        eprintln!("error: `--filter {f}` matches no test");
-        eprintln!(
-            "  help: the filter is matched against test names and file paths; drop it to run every test"
-        );
-        return 2;
-    }
     if failed > 0 {
         return 1;
     }
     if let Some(min) = a.min_coverage
         && run.coverage_percent() < min
     {
-        println!(
-            "rule coverage {:.1}% is below the minimum {min}%",
+        eprintln!(
+            "error: rule coverage {:.1}% is below `--min-coverage {min}`",
             run.coverage_percent()
+        );
+        eprintln!(
+            "  help: add tests that make each rule marked NO above fire, and tests (with `only`) where it stays silent"
         );
         return 1;
     }
