@@ -27,7 +27,7 @@ fn load(c: &mut Criterion) {
         let text = cn_case::generate_case(nodes, 42);
         let g = CaseGraph::from_json(Arc::clone(&schema), &text).unwrap();
         println!(
-            "{nodes} nodes: {} bytes of JSON, {} nodes, {} edges, heap {} bytes = {:.1} bytes per node+edge/node, {:.1} bytes of input per node",
+            "{nodes} nodes: {} bytes of JSON, {} nodes, {} edges, heap {} bytes = {:.1} heap bytes per node (edges included), {:.1} input bytes per node",
             text.len(),
             g.node_count(),
             g.edge_count(),

@@ -43,10 +43,18 @@ struct Run {
 /// Runs `caselint ARGS` in the crate root, without colour, with `stdin`
 /// (a file of the crate) as standard input, or none.
 fn caselint(args: &[&str], stdin: Option<&str>) -> Run {
+    caselint_with(args, stdin, Some("1"))
+}
+
+/// Runs `caselint ARGS` with `NO_COLOR` set to `no_color`, or unset.
+fn caselint_with(args: &[&str], stdin: Option<&str>, no_color: Option<&str>) -> Run {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_caselint"));
+    match no_color {
+        Some(v) => cmd.env("NO_COLOR", v),
+        None => cmd.env_remove("NO_COLOR"),
+    };
     cmd.args(args)
         .current_dir(ROOT)
-        .env("NO_COLOR", "1")
         .env_remove("CLICOLOR_FORCE")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -214,12 +222,13 @@ fn review_each_sample_case() {
             .into_owned();
         let text = caselint(&["review", &case], None);
         let json = caselint(&["review", "--format", "json", &case], None);
-        let expected = if text.stdout.contains("\n0 errors") || text.stdout.contains("no findings")
-        {
-            0
-        } else {
-            1
-        };
+        let report: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+        let has_errors = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["severity"] == "error");
+        let expected = i32::from(has_errors);
         let text = text.expect_code(expected);
         let json = json.expect_code(expected);
         assert!(
@@ -796,4 +805,33 @@ fn no_command_or_an_unknown_one() {
     let typo = caselint(&["reveiw", THEFT], None);
     let typo = typo.expect_code(2);
     golden("usage", &[unknown, typo]);
+}
+
+// ---------------------------------------------------------------- colour
+
+/// Colour only on a terminal: piped output has no escape codes even when
+/// `NO_COLOR` is unset or empty, whatever the command and the stream.
+#[test]
+fn no_colour_when_not_a_terminal() {
+    for no_color in [None, Some("")] {
+        for args in [
+            &["review", ROBBERY][..],
+            &["review", "--lang", "en", "tests/cli/batch.ndjson"],
+            &["review", "tests/cli/bad-case.json"],
+            &["review", "--bogus"],
+            &["due", ROBBERY, "--as-of", "2024-03-06"],
+            &["check", BROKEN],
+            &["test", MINI, "--coverage"],
+            &["explain", "cn.cpl.085.detention_family_notice", ROBBERY],
+            &["explain", "cn.cpl.085.detention_family_notic", ROBBERY],
+            &["--help"],
+        ] {
+            let run = caselint_with(args, None, no_color);
+            assert!(
+                !run.stdout.contains('\x1b') && !run.stderr.contains('\x1b'),
+                "escape codes with NO_COLOR={no_color:?}:\n{}",
+                run.transcript()
+            );
+        }
+    }
 }

@@ -117,7 +117,7 @@ fn parse_header(name: &str, text: &str) -> Header {
         }
     }
     assert!(
-        h.ok != !h.expects.is_empty(),
+        h.ok == h.expects.is_empty(),
         "{name}: say `# expect: ok` or give `# expect:` lines (not both)"
     );
     h
@@ -305,8 +305,8 @@ snippets! {
     never_holds => "never_holds.rules",
     no_node_kinds => "no_node_kinds.rules",
     // Cycles
-    cycle_between_defs => "cycle_between_defs.rules",
     cycle_self => "cycle_self.rules",
+    cycle_mutual => "cycle_mutual.rules",
     // Reporting
     all_errors_reported => "all_errors_reported.rules",
     all_errors_reported_after_syntax_errors => "all_errors_reported_after_syntax_errors.rules",

@@ -8,7 +8,7 @@
 //! which one pack of 1–3 rules is written, plus a second tape for the case
 //! graph. A failure prints the pack text and the case JSON.
 //!
-//! Runs `CASELINT_DIFF_CASES` cases (default 1500) from seed
+//! Runs `CASELINT_DIFF_CASES` cases (default 2500) from seed
 //! `CASELINT_DIFF_SEED` (default fixed, so CI is reproducible). Longer runs:
 //!
 //! ```text
@@ -1184,7 +1184,7 @@ fn env_usize(name: &str, default: u64) -> u64 {
 
 #[test]
 fn engine_agrees_with_reference() {
-    let cases = env_usize("CASELINT_DIFF_CASES", 1500) as u32;
+    let cases = env_usize("CASELINT_DIFF_CASES", 2500) as u32;
     let seed = env_usize("CASELINT_DIFF_SEED", 0x5eed_ca5e);
     let mut bytes = [0u8; 32];
     bytes[..8].copy_from_slice(&seed.to_le_bytes());

@@ -2,6 +2,12 @@
 //!
 //! Snapshots live in tests/snapshots/; bless changes with
 //! `INSTA_UPDATE=always cargo test --test fmt` (or `cargo insta review`).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use caselint::syntax::ast::*;
 use caselint::syntax::{format_source, parse_file, print_file};
@@ -186,7 +192,9 @@ rule cn.cpl.085.detention_family_notice {   # the rule
   message when n is absent
     zh "{d.name}于{x.date}被拘留，卷内没有通知家属记录"
     en "{d.name} was detained on {x.date} and no family notice is on file"
-  message "{d.name}: late"
+  message # inside a clause: moved before it
+    zh "{d.name}：通知迟延"
+    en "{d.name}: late notice"
   # before the brace
 }   # after the rule
 # the end
@@ -246,6 +254,94 @@ rule a.b {
 }
 "#;
     insta::assert_snapshot!("long_expressions", check_promises(src));
+}
+
+// ------------------------------------------------------------- the command
+
+/// A scratch copy of a few rule files, unique to this test.
+fn scratch_pack(name: &str, files: &[(&str, &str)]) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("caselint-fmt-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("sub")).unwrap();
+    for (path, text) in files {
+        std::fs::write(dir.join(path), text).unwrap();
+    }
+    dir
+}
+
+fn caselint(args: &[&str]) -> (i32, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_caselint"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn command_checks_then_formats_in_place() {
+    let messy = "def  a = 1 # one\nrule a.b {severity error\n  require a>0 }\n";
+    let dir = scratch_pack(
+        "inplace",
+        &[
+            ("a.rules", messy),
+            ("sub/b.rules", "def b = 2\n"),
+            ("notes.txt", "x"),
+        ],
+    );
+    let d = dir.to_str().unwrap();
+
+    let (code, out, _) = caselint(&["fmt", "--check", d]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("a.rules (formatted)"), "{out}");
+    assert!(out.contains("-def  a = 1 # one"), "{out}");
+    assert!(out.contains("+def a = 1  # one"), "{out}");
+    assert!(
+        out.contains("1 file(s) would be reformatted, 1 already formatted"),
+        "{out}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("a.rules")).unwrap(),
+        messy,
+        "--check wrote"
+    );
+
+    let (code, out, _) = caselint(&["fmt", d]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("a.rules")).unwrap(),
+        "def a = 1  # one\nrule a.b {\n  severity error\n  require a > 0\n}\n"
+    );
+    let (code, out, _) = caselint(&["fmt", "--check", d]);
+    assert_eq!(code, 0, "{out}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn command_reports_syntax_errors_and_bad_paths() {
+    let dir = scratch_pack("errors", &[("bad.rules", "rule x {\n  require (a\n}\n")]);
+    let (code, _, err) = caselint(&["fmt", dir.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("bad.rules:1:6"), "{err}");
+    assert!(err.contains("expected a rule id"), "{err}");
+    assert!(
+        err.contains("was not formatted: fix its syntax errors first"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("bad.rules")).unwrap(),
+        "rule x {\n  require (a\n}\n"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+
+    let (code, _, err) = caselint(&["fmt", "--check", "no/such/pack"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("`no/such/pack` does not exist"), "{err}");
+    assert!(err.contains("help: pass a rule pack's folder"), "{err}");
 }
 
 // ------------------------------------------------------- random programs
@@ -450,6 +546,7 @@ fn expr() -> BoxedStrategy<Expr> {
                 &[
                     Agg::Count,
                     Agg::Sum,
+                    Agg::Product,
                     Agg::Min,
                     Agg::Max,
                     Agg::Earliest,
@@ -505,7 +602,8 @@ fn expr() -> BoxedStrategy<Expr> {
                 )
                     .prop_map(|(agg, v, pattern, filter)| ExprKind::Agg {
                         agg,
-                        value: matches!(agg, Agg::Sum | Agg::Min | Agg::Max).then(|| Box::new(v)),
+                        value: matches!(agg, Agg::Sum | Agg::Product | Agg::Min | Agg::Max)
+                            .then(|| Box::new(v)),
                         pattern,
                         filter
                     }),
@@ -980,6 +1078,7 @@ enum Edit {
     Blank,
     Trailing,
     OwnLine,
+    Crlf,
 }
 
 /// Re-lays a canonical text out: joins lines, adds blank lines and
@@ -1007,6 +1106,7 @@ fn relayout(text: &str, edits: &[(Edit, u8)], keep_blank: bool) -> String {
             Edit::Blank => out.push_str("\n\n"),
             Edit::Trailing => out.push_str(&format!("  # t{n}\n")),
             Edit::OwnLine => out.push_str(&format!("\n# own{n}\n")),
+            Edit::Crlf => out.push_str("\t\r\n"),
         }
     }
     out
@@ -1019,6 +1119,7 @@ fn edits() -> impl Strategy<Value = Vec<(Edit, u8)>> {
         1 => Just(Edit::Blank),
         1 => Just(Edit::Trailing),
         1 => Just(Edit::OwnLine),
+        1 => Just(Edit::Crlf),
     ];
     prop::collection::vec((e, any::<u8>()), 1..40)
 }
@@ -1064,7 +1165,7 @@ proptest! {
         let canonical = print_file(&parse(&print_file(&f)));
         let only_ws: Vec<(Edit, u8)> = e
             .into_iter()
-            .map(|(k, i)| (if matches!(k, Edit::Join) { Edit::Join } else { Edit::Keep }, i))
+            .map(|(k, i)| (if matches!(k, Edit::Join | Edit::Crlf) { k } else { Edit::Keep }, i))
             .collect();
         let src = relayout(&canonical, &only_ws, true);
         prop_assert_eq!(fmt(&src), canonical);

@@ -153,7 +153,7 @@ fn path_with_edge_conditions_follows_passing_edges() {
 fn pattern_anchored_at_an_absent_node_is_unknown() {
     let case = r#"{"id": "c", "nodes": [
         {"id": "k", "kind": "case"},
-        {"id": "e1", "kind": "event", "type": "notice"}],
+        {"id": "e1", "kind": "event", "type": "notice", "date": "2024-03-01"}],
       "edges": [{"kind": "concerns", "from": "e1", "to": "e1"}]}"#;
     for body in [
         // No hearing: `h` is absent.

@@ -76,7 +76,9 @@ node flag {
 }
 
 edge subject: event -> person
-edge concerns: event -> event
+edge concerns: event -> event {
+  how: enum(answers, extends)
+}
 edge represents: person -> person
 edge charged_with: person -> charge {
   role: enum(principal, accessory)
@@ -1747,4 +1749,158 @@ table months(p: penalty) {
     // s3: no row and no default row: the lookup is absent and the requirement unknown.
     let found = run(&rules, c);
     assert_eq!(nodes_of(&found, "t.range"), ids(&[&["s1"]]));
+}
+
+#[test]
+fn product_lang_and_text_expressions() {
+    let c = case(
+        json!([
+            {"id": "a", "kind": "flag", "n": 3, "x": "0.5"},
+            {"id": "b", "kind": "flag", "n": 4},
+            {"id": "c", "kind": "flag"},
+        ]),
+        json!([]),
+    );
+    let s = |e: &str| show_in("", e, &c);
+    // Absent values are skipped; the product of nothing is 1.
+    assert_eq!(s("product x.n for x: flag"), "<12>");
+    assert_eq!(s("product x.x for x: flag"), "<0.5>");
+    assert_eq!(s("product x.n for x: flag where x.n > 100"), "<1>");
+    // A text with holes is an expression.
+    assert_eq!(truth_in("", "\"{1 + 1}x\" = \"2x\"", &c), Some(true));
+    // `lang()`: the language the review is shown in.
+    let rules = rule(
+        "t.lang",
+        "  for c = case\n  message en \"{lang()}: {label(penalty.life)}\" zh \"{lang()}：{label(penalty.life)}\"",
+    );
+    let e = case(json!([]), json!([]));
+    let msg = |lang: Lang| {
+        review(
+            &rules,
+            &e,
+            &ReviewOptions {
+                lang,
+                ..ReviewOptions::default()
+            },
+        )
+        .findings[0]
+            .message
+            .clone()
+    };
+    assert_eq!(
+        msg(Lang::Default),
+        LocalText::One("en: life imprisonment".into())
+    );
+    assert_eq!(
+        msg(Lang::One("zh".into())),
+        LocalText::One("zh：无期徒刑".into())
+    );
+    let LocalText::All(m) = msg(Lang::All) else {
+        panic!()
+    };
+    assert_eq!(m["en"], "en: life imprisonment");
+    assert_eq!(m["zh"], "zh：无期徒刑");
+}
+
+#[test]
+fn tables_keyed_by_an_enum_declared_in_place() {
+    let defs = r#"
+table weight(r: person.role) {
+  columns w: int
+  row defendant: 3
+  row default: 1
+}
+"#;
+    let c = case(
+        json!([
+            {"id": "d", "kind": "person", "role": "defendant"},
+            {"id": "v", "kind": "person", "role": "victim"},
+        ]),
+        json!([]),
+    );
+    assert_eq!(
+        show_in(defs, "sum weight(p.role).w for p: person", &c),
+        "<4>"
+    );
+}
+
+#[test]
+fn views_list_computed_values_per_binding() {
+    let rules = r#"
+view sheet {
+  title en "sheet" zh "表"
+  for d: person(role = defendant)
+  let n = count e: event -subject-> d
+  column name en "name" zh "姓名" = d.name
+  column events en "events" zh "次数" = n
+  column half en "half" zh "半" = n / 2
+  column born en "born" zh "出生" = d.birth_date
+}
+"#;
+    let c = people_and_events();
+    let plain = review(rules, &c, &ReviewOptions::default());
+    assert!(plain.views.is_empty());
+    assert!(!plain.to_json().contains("views"));
+    let r = review(
+        rules,
+        &c,
+        &ReviewOptions {
+            views: true,
+            ..ReviewOptions::default()
+        },
+    );
+    assert_eq!(r.views.len(), 1);
+    let v = &r.views[0];
+    assert_eq!(v.name, "sheet");
+    assert_eq!(v.title, LocalText::One("sheet".into()));
+    let cols: Vec<&str> = v.columns.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(cols, ["name", "events", "half", "born"]);
+    let rows: Vec<(Vec<String>, Vec<String>, Vec<Value>)> = v
+        .rows
+        .iter()
+        .map(|r| (r.nodes.clone(), r.text.clone(), r.values.clone()))
+        .collect();
+    assert_eq!(
+        rows,
+        vec![
+            (
+                vec!["d1".to_string()],
+                vec!["张三".into(), "1".into(), "0.5".into(), "?".into()],
+                vec![json!("张三"), json!(1), json!(0.5), Value::Null],
+            ),
+            (
+                vec!["d2".to_string()],
+                vec!["李四".into(), "1".into(), "0.5".into(), "?".into()],
+                vec![json!("李四"), json!(1), json!(0.5), Value::Null],
+            ),
+        ]
+    );
+}
+
+#[test]
+fn paths_with_edge_conditions_follow_only_matching_edges() {
+    let c = case(
+        json!([
+            {"id": "a", "kind": "event", "type": "extension", "date": "2024-01-01"},
+            {"id": "b", "kind": "event", "type": "extension", "date": "2024-01-02"},
+            {"id": "c", "kind": "event", "type": "extension", "date": "2024-01-03"},
+            {"id": "d", "kind": "event", "type": "extension", "date": "2024-01-04"},
+        ]),
+        json!([
+            {"kind": "concerns", "from": "b", "to": "a", "how": "extends"},
+            {"kind": "concerns", "from": "c", "to": "b", "how": "extends"},
+            {"kind": "concerns", "from": "d", "to": "c", "how": "answers"},
+        ]),
+    );
+    let found = run(
+        &rule(
+            "t.chain",
+            "  for x: event -concerns*(how = extends)-> y: event",
+        ),
+        c,
+    );
+    assert_eq!(
+        nodes_of(&found, "t.chain"),
+        ids(&[&["b", "a"], &["c", "a"], &["c", "b"]])
+    );
 }

@@ -302,14 +302,12 @@ impl<'a> Checker<'a> {
                         self.patterns.insert(p.name.name.clone(), p);
                     }
                 }
-                Item::Def(d) => {
-                    if claim(self, &d.name) {
-                        let id = DefId(self.def_ast.len() as u32);
-                        self.def_ast.push(d);
-                        self.def_state.push(DefState::Unchecked);
-                        self.defs.push(None);
-                        self.def_index.insert(d.name.name.clone(), id);
-                    }
+                Item::Def(d) if claim(self, &d.name) => {
+                    let id = DefId(self.def_ast.len() as u32);
+                    self.def_ast.push(d);
+                    self.def_state.push(DefState::Unchecked);
+                    self.defs.push(None);
+                    self.def_index.insert(d.name.name.clone(), id);
                 }
                 Item::Table(t) => {
                     // Tables get their ids when checked; reserve the name now.

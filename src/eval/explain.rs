@@ -171,7 +171,7 @@ fn describe_node(g: &CaseGraph, n: NodeIx) -> String {
 fn binds_focus(frame: &[V], focus: Option<NodeIx>) -> bool {
     match focus {
         None => true,
-        Some(f) => frame.iter().any(|v| *v == V::Node(f)),
+        Some(f) => frame.contains(&V::Node(f)),
     }
 }
 

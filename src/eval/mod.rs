@@ -211,7 +211,7 @@ impl<'c> Ctx<'c> {
         ops: &[Op],
         i: usize,
         frame: &mut [V],
-        k: &mut dyn FnMut(&mut Ctx<'c>, &mut [V]) -> Result<bool, EvalError>,
+        k: &mut query::Visit<'_, 'c>,
     ) -> Result<bool, EvalError> {
         let Some(op) = ops.get(i) else {
             return k(self, frame);

@@ -10,6 +10,9 @@ use crate::syntax::ast::EdgeMod;
 /// Called for every match with the frame bound; returns `false` to stop.
 pub(crate) type Visit<'v, 'c> = dyn FnMut(&mut Ctx<'c>, &mut [V]) -> R<bool> + 'v;
 
+/// Called for every node an edge step reaches, with the edge (none for the open edge's "no edge" case).
+type Reach<'v, 'c> = dyn FnMut(&mut Ctx<'c>, &mut [V], NodeIx, Option<EdgeIx>) -> R<bool> + 'v;
+
 impl<'c> Ctx<'c> {
     /// Runs `q.steps[step..]`, calling `k` for every complete match (the filter is the caller's).
     /// Returns `false` when `k` asked to stop.
@@ -175,7 +178,7 @@ impl<'c> Ctx<'c> {
         edge: EdgeKindId,
         forward: bool,
         frame: &mut [V],
-        visit: &mut dyn FnMut(&mut Ctx<'c>, &mut [V], NodeIx, Option<EdgeIx>) -> R<bool>,
+        visit: &mut Reach<'_, 'c>,
     ) -> R<bool> {
         let g = self.g;
         let edges = if forward {

@@ -337,12 +337,6 @@ pub const CN_CRIMINAL_WINDOWS: &[StatutoryWindow] = &[
         "indictment_service",
         10,
     ),
-    before(
-        "cn.cpl.187.indictment_service_defender",
-        Some("s"),
-        "indictment_service",
-        10,
-    ),
     before("cn.cpl.187.trial_notice", Some("n"), "trial_notice", 3),
     before(
         "cn.cpl.187.public_announcement",
@@ -508,6 +502,10 @@ const UI: &[(&str, &str, &str)] = &[
     ("amount", "数额", "amount"),
     ("offense_date", "犯罪日期", "offence date"),
     ("blood_alcohol", "血液酒精含量", "blood alcohol"),
+    ("crime", "罪名", "crime"),
+    ("penalty", "刑种", "penalty"),
+    ("term", "刑期", "term"),
+    ("completed_on", "刑罚执行完毕", "completed"),
     ("yes", "是", "yes"),
     ("no", "否", "no"),
     (
@@ -649,21 +647,6 @@ impl<'a> Cx<'a> {
             .out_edges(n, k)
             .iter()
             .map(|e| self.g.edge_target(*e))
-            .collect();
-        v.sort();
-        v.dedup();
-        v
-    }
-
-    fn sources(&self, n: NodeIx, edge: &str) -> Vec<NodeIx> {
-        let Some(k) = self.g.schema().edge_kind(edge) else {
-            return vec![];
-        };
-        let mut v: Vec<NodeIx> = self
-            .g
-            .in_edges(n, k)
-            .iter()
-            .map(|e| self.g.edge_source(*e))
             .collect();
         v.sort();
         v.dedup();
@@ -1008,6 +991,15 @@ fn window_end(
     }
 }
 
+/// A binding of a window's rule: its values by name, the nodes it binds,
+/// how it came out and when it falls due.
+type Binding = (
+    BTreeMap<String, String>,
+    Vec<NodeIx>,
+    Outcome,
+    Option<String>,
+);
+
 /// The windows the explanations (or, for rules not explained, the findings) show.
 fn collect_windows(
     cx: &Cx<'_>,
@@ -1021,12 +1013,7 @@ fn collect_windows(
             continue;
         };
         // (values by name, nodes bound, outcome, due)
-        let mut bindings: Vec<(
-            BTreeMap<String, String>,
-            Vec<NodeIx>,
-            Outcome,
-            Option<String>,
-        )> = vec![];
+        let mut bindings: Vec<Binding> = vec![];
         if let Some(x) = explanations.iter().find(|x| x.rule == spec.rule) {
             for b in &x.bindings {
                 let outcome = match b.outcome.as_str() {
@@ -1315,7 +1302,7 @@ impl Axis {
                 if g <= 0.0 {
                     0.0
                 } else {
-                    0.7 * (1.0 + g).ln() + 0.15
+                    0.45 * (1.0 + g).ln() + 0.1
                 }
             });
             units.push((gap, weights.get(d).copied().unwrap_or(1.0)));
@@ -1418,7 +1405,14 @@ fn build_axis(cx: &Cx<'_>, timelines: &[Timeline], left: f64, right: f64) -> Axi
     }
     let weights = weights
         .into_iter()
-        .map(|(d, n)| (d, 1.0 + 0.45 * (n - 1.0).clamp(0.0, 5.0)))
+        .map(|(d, n)| {
+            let w = if n <= 0.0 {
+                0.5
+            } else {
+                1.0 + 0.9 * (n - 1.0).clamp(0.0, 6.0)
+            };
+            (d, w)
+        })
         .collect();
     Axis::new(&weights, left, right)
 }
@@ -1464,7 +1458,7 @@ fn page_header(cx: &Cx<'_>, report: &Report, findings: &[Fv<'_>], out: &mut Stri
     out.push_str(
         "<svg class=\"defs\" width=\"0\" height=\"0\" aria-hidden=\"true\" xmlns=\"http://www.w3.org/2000/svg\"><defs>\
 <pattern id=\"hatch-late\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\"><rect width=\"6\" height=\"6\" fill=\"#fbe3e1\"></rect><rect width=\"2.5\" height=\"6\" fill=\"#c62828\"></rect></pattern>\
-<pattern id=\"hatch-measure\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\"><rect width=\"6\" height=\"6\" fill=\"#eef1f5\"></rect><rect width=\"2\" height=\"6\" fill=\"#9aa7b8\"></rect></pattern>\
+<pattern id=\"hatch-measure\" width=\"8\" height=\"8\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\"><rect width=\"8\" height=\"8\" fill=\"#e9edf3\"></rect><rect width=\"1.2\" height=\"8\" fill=\"#b3bdcb\"></rect></pattern>\
 </defs></svg>\n",
     );
     out.push_str("<header class=\"page-head\">\n");
@@ -1478,8 +1472,10 @@ fn page_header(cx: &Cx<'_>, report: &Report, findings: &[Fv<'_>], out: &mut Stri
         if let Some(p) = cx.enum_label(c, "procedure") {
             meta.push(p);
         }
-        if let Some(l) = cx.enum_name(c, "court_level") {
-            meta.push(format!("{} {}", cx.t("court_level"), l));
+        if let Some((e, v)) = cx.enum_of(c, "court_level")
+            && cx.has_label(e, v)
+        {
+            meta.push(cx.label(e, v));
         }
         if let Some(r) = cx.text(c, "region") {
             meta.push(format!("{} {}", cx.t("region"), r));
@@ -1537,6 +1533,33 @@ fn page_header(cx: &Cx<'_>, report: &Report, findings: &[Fv<'_>], out: &mut Stri
             ));
         }
         out.push_str("</p>\n");
+    }
+    // The findings at a glance: on screen an index, on paper the cover sheet.
+    if !findings.is_empty() {
+        out.push_str("<ol class=\"toc\">");
+        for f in findings {
+            let who = f
+                .who
+                .map(|d| cx.who(d))
+                .unwrap_or_else(|| cx.t("case_level"));
+            let sev = if f.pending() {
+                cx.t("pending_one")
+            } else {
+                cx.t(severity_name(f.f.severity))
+            };
+            out.push_str(&format!(
+                "<li class=\"toc-item sev-{}\"><a href=\"#{}\" data-finding=\"{}\"><span class=\"f-num\">{}</span><span class=\"toc-sev\">{}</span><span class=\"toc-who\">{}</span><span class=\"toc-title\">{}</span><span class=\"toc-cite\">{}</span></a></li>",
+                f.sev_class(),
+                f.id,
+                f.id,
+                f.num,
+                esc(&sev),
+                esc(&who),
+                esc(f.f.title.as_str()),
+                esc(f.f.citation.as_str())
+            ));
+        }
+        out.push_str("</ol>\n");
     }
     out.push_str("</header>\n<main>\n");
 }
@@ -1804,15 +1827,11 @@ fn timeline_svg(
                 num(y + 8.0)
             ));
         }
-        let lw = text_width(&label, 10.0);
-        let (lx, anchor) = if x2 - x1 > lw + 6.0 {
-            (x1 + 3.0, "start")
-        } else {
-            (x2 + 3.0, "start")
-        };
+        // The label ends at the window's end, above it: next to the deadline,
+        // away from the pins of the acts at its start.
         out.push_str(&format!(
-            "<text class=\"win-label\" x=\"{}\" y=\"{}\" text-anchor=\"{anchor}\">{}</text>",
-            num(lx),
+            "<text class=\"win-label\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
+            num(x2 - 2.0),
             num(y - 1.5),
             esc(&label)
         ));
@@ -2402,6 +2421,9 @@ fn worksheet_section(cx: &Cx<'_>, report: &Report, out: &mut String) {
         if let Some(v) = circ {
             circumstances(cx, v, did, out);
         }
+        if let Some(d) = d {
+            priors(cx, d, out);
+        }
         out.push_str("</section>\n");
     }
     // Views the page does not know: plain tables.
@@ -2503,7 +2525,7 @@ fn sentence_bar(
     start: (Option<f64>, Option<f64>),
     out: &mut String,
 ) {
-    let mut hi: f64 = 12.0;
+    let mut hi: f64 = 1.0;
     if let Some((_, t, _)) = range {
         hi = hi.max(t);
     }
@@ -2517,7 +2539,9 @@ fn sentence_bar(
     let max = ((hi * 1.05) / step).ceil() * step;
     let (w, left, right) = (720.0, 120.0, 700.0);
     let x = |m: f64| left + (right - left) * (m / max).clamp(0.0, 1.0);
-    let lanes: Vec<(&str, Option<(f64, f64)>, &str)> = {
+    // (label key, span in months, class)
+    type Lane<'k> = (&'k str, Option<(f64, f64)>, &'k str);
+    let lanes: Vec<Lane<'_>> = {
         let mut l = vec![(
             "statutory_range",
             range.map(|(a, b, _)| (a, b)),
@@ -2533,7 +2557,7 @@ fn sentence_bar(
     };
     let lane_h = 22.0;
     let top = 22.0;
-    let h = top + lanes.len() as f64 * lane_h + 26.0;
+    let h = top + lanes.len() as f64 * lane_h + if lanes.len() == 1 { 42.0 } else { 26.0 };
     out.push_str(&format!(
         "<svg class=\"ws-bar\" viewBox=\"0 0 {} {}\" width=\"100%\" role=\"img\" aria-label=\"{}\" xmlns=\"http://www.w3.org/2000/svg\">",
         num(w),
@@ -2577,7 +2601,7 @@ fn sentence_bar(
         out.push_str(&format!(
             "<text class=\"lane-note\" x=\"{}\" y=\"{}\">{}</text>",
             num(left),
-            num(top + lane_h + 8.0),
+            num(top + lane_h + 34.0),
             esc(&cx.t("no_band"))
         ));
     }
@@ -2719,6 +2743,48 @@ fn circumstances(cx: &Cx<'_>, v: &ViewTable, did: &str, out: &mut String) {
     out.push_str("</tbody></table></div>\n");
 }
 
+/// The defendant's prior convictions, for the recidivism findings.
+fn priors(cx: &Cx<'_>, d: NodeIx, out: &mut String) {
+    let mut ps: Vec<NodeIx> = cx
+        .g
+        .nodes()
+        .filter(|n| cx.kind(*n) == "prior_conviction" && cx.targets(*n, "imposed_on").contains(&d))
+        .collect();
+    ps.sort();
+    if ps.is_empty() {
+        return;
+    }
+    out.push_str(&format!(
+        "<div class=\"priors\"><h4>{}</h4><table class=\"grid-table\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
+        esc(&cx.kind_label("prior_conviction")),
+        esc(&cx.t("id")),
+        esc(&cx.t("crime")),
+        esc(&cx.t("penalty")),
+        esc(&cx.t("term")),
+        esc(&cx.t("offense_date")),
+        esc(&cx.t("completed_on"))
+    ));
+    for p in ps {
+        let months = cx
+            .field(p, "months")
+            .and_then(Value::as_int)
+            .map(|m| format!("{m}{}", cx.t("month_unit")))
+            .unwrap_or_default();
+        let day = |f: &str| cx.date(p, f).map(|d| d.to_string()).unwrap_or_default();
+        out.push_str(&format!(
+            "<tr class=\"prior\" data-node=\"{}\"><td><span class=\"id\">{}</span></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            esc(cx.id(p)),
+            esc(cx.id(p)),
+            esc(&cx.enum_label(p, "crime").unwrap_or_default()),
+            esc(&cx.enum_label(p, "penalty").unwrap_or_default()),
+            esc(months.trim()),
+            esc(&day("offense_date")),
+            esc(&day("completed_on"))
+        ));
+    }
+    out.push_str("</tbody></table></div>\n");
+}
+
 // ------------------------------------------------------ parties, evidence
 
 fn parties_section(cx: &Cx<'_>, findings: &[Fv<'_>], out: &mut String) {
@@ -2787,7 +2853,9 @@ fn parties_section(cx: &Cx<'_>, findings: &[Fv<'_>], out: &mut String) {
     let supports = cx.g.schema().edge_kind("supports");
     // (charge, field) → distinct values asserted: more than one is a conflict.
     let mut asserted: BTreeMap<(NodeIx, String), BTreeSet<String>> = BTreeMap::new();
-    let mut rows: Vec<(NodeIx, Vec<(NodeIx, Vec<(String, String)>)>)> = vec![];
+    // Evidence → (charge supported, fields asserted).
+    type Supports = Vec<(NodeIx, Vec<(String, String)>)>;
+    let mut rows: Vec<(NodeIx, Supports)> = vec![];
     for &x in &evidence {
         let mut sup = vec![];
         if let Some(k) = supports {
@@ -3059,7 +3127,7 @@ svg.ws-bar { display: block; max-width: 760px; margin: 6px 0; font-family: var(-
 .ws-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(210px, 1fr)); gap: 2px 14px; margin: 4px 0 0; font-size: 12px; }
 .kv { display: flex; justify-content: space-between; gap: 8px; border-bottom: 1px dotted #e0e4ea; }
 .kv dt { color: var(--muted); } .kv dd { margin: 0; text-align: right; font-weight: 600; }
-.circ h4 { font-size: 13px; margin: 6px 0 4px; color: var(--muted); }
+.circ h4, .priors h4 { font-size: 13px; margin: 6px 0 4px; color: var(--muted); }
 .grid-table { border-collapse: collapse; width: 100%; font-size: 12.5px; }
 .grid-table caption { text-align: left; font-weight: 600; font-size: 14px; padding: 4px 0; }
 .grid-table th { text-align: left; color: var(--muted); font-weight: 500; border-bottom: 1.5px solid #b9c0cc; padding: 3px 6px; }
@@ -3079,12 +3147,24 @@ tr.excluded td { color: var(--muted); text-decoration: line-through; }
 tr.hl td { background: #fff6cc; }
 .ws-row.hl { outline: 2px solid #f2b705; background: #fffdf2; }
 .chip.hl { background: #fff6cc; }
+.toc { list-style: none; padding: 0; margin: 12px 0 0; border-top: 1px solid var(--rule); }
+.toc-item a { display: grid; grid-template-columns: 28px 56px 110px 1fr max-content; gap: 8px; align-items: baseline; padding: 4px 2px; border-bottom: 1px solid #eef0f4; color: var(--ink); text-decoration: none; }
+.toc-item a:hover { background: #f7f8fa; }
+.toc-item .f-num { font-size: 11px; min-width: 20px; height: 20px; line-height: 20px; }
+.toc-sev { font-size: 12px; } .toc-who { font-size: 13px; } .toc-title { font-weight: 600; } .toc-cite { font-size: 12px; color: var(--muted); }
+.toc-item.sev-error .toc-sev { color: var(--err); } .toc-item.sev-warning .toc-sev { color: var(--warn); } .toc-item.sev-pending .toc-sev { color: var(--pend); }
+.toc-item.hl a { background: #fff6cc; }
 .page-foot { margin-top: 30px; color: var(--muted); font-size: 11px; border-top: 1px solid var(--rule); padding-top: 6px; }
 @page { size: A4; margin: 14mm 12mm 16mm; }
+@page wide { size: A4 landscape; margin: 10mm 10mm 12mm; }
 @media print {
   html { background: #fff; font-size: 10.5pt; }
   body { max-width: none; padding: 0; }
-  .hint, .legend .lg:last-child { display: none; }
+  .hint { display: none; }
+  .sec-timeline { page: wide; break-before: page; page-break-before: always; margin-top: 0; }
+  svg.tl { max-height: 158mm; margin: 0 auto; }
+  .timeline { padding: 4px 8px 2px; margin: 4px 0 8px; }
+  .sec-findings { break-before: page; page-break-before: always; }
   .finding { cursor: auto; box-shadow: none; }
   .finding.selected { outline: none; background: #fff; }
   body.has-sel .ev, body.has-sel .win { opacity: 1; }

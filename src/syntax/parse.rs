@@ -180,7 +180,7 @@ const ITEM_WORDS: [&str; 10] = [
 fn starts_item(line: &str) -> bool {
     ITEM_WORDS.iter().any(|w| {
         line.strip_prefix(w)
-            .is_some_and(|rest| rest.starts_with(|c: char| c == ' ' || c == '\t'))
+            .is_some_and(|rest| rest.starts_with([' ', '\t']))
     })
 }
 
@@ -551,7 +551,7 @@ impl Cx {
                     .languages
                     .extend(c.into_inner().filter(not_kw).map(|l| self.ident(l))),
                 Rule::default_clause => {
-                    pack.default = c.into_inner().filter(not_kw).next().map(|l| self.ident(l))
+                    pack.default = c.into_inner().find(not_kw).map(|l| self.ident(l))
                 }
                 _ => return Err(self.err(&c, "pack clause")),
             }
@@ -664,8 +664,7 @@ impl Cx {
         let inner = p
             .clone()
             .into_inner()
-            .filter(not_kw)
-            .next()
+            .find(not_kw)
             .ok_or_else(|| self.err(&p, "type"))?;
         Ok(match inner.as_rule() {
             Rule::ident | Rule::type_name => TypeExpr::Named(self.ident(inner)),
@@ -673,8 +672,7 @@ impl Cx {
                 let t = inner
                     .clone()
                     .into_inner()
-                    .filter(not_kw)
-                    .next()
+                    .find(not_kw)
                     .ok_or_else(|| self.err(&inner, "list type"))?;
                 TypeExpr::List(Box::new(self.type_expr(t)?), span)
             }
@@ -791,7 +789,7 @@ impl Cx {
             let keys_pair = r
                 .next()
                 .ok_or_else(|| Diagnostic::error(Code::Syntax, rspan, "malformed row"))?;
-            let keys = match keys_pair.clone().into_inner().filter(not_kw).next() {
+            let keys = match keys_pair.clone().into_inner().find(not_kw) {
                 Some(k) if k.as_rule() == Rule::default_key => None,
                 _ => Some(
                     keys_pair
@@ -839,8 +837,7 @@ impl Cx {
             let d = c
                 .clone()
                 .into_inner()
-                .filter(not_kw)
-                .next()
+                .find(not_kw)
                 .map(|d| self.date_lit(d))
                 .ok_or_else(|| self.err(&c, "date"))?;
             if is_from {
@@ -883,8 +880,7 @@ impl Cx {
         let first = p
             .clone()
             .into_inner()
-            .filter(not_kw)
-            .next()
+            .find(not_kw)
             .ok_or_else(|| self.err(&p, "text"))?;
         if first.as_rule() == Rule::string {
             return Ok(Text::Plain(self.template(first)?));
@@ -926,8 +922,7 @@ impl Cx {
                     let e = c
                         .clone()
                         .into_inner()
-                        .filter(not_kw)
-                        .next()
+                        .find(not_kw)
                         .ok_or_else(|| self.err(&c, "hole"))?;
                     parts.push(TemplatePart::Hole(self.expr(e)?));
                 }
@@ -952,7 +947,7 @@ impl Cx {
         };
         for c in inner {
             if c.as_rule() == Rule::rule_part {
-                rule.part = c.into_inner().filter(not_kw).next().map(|n| self.ident(n));
+                rule.part = c.into_inner().find(not_kw).map(|n| self.ident(n));
                 continue;
             }
             rule.clauses.push(self.clause(c)?);
@@ -1047,8 +1042,7 @@ impl Cx {
         let b = p
             .clone()
             .into_inner()
-            .filter(not_kw)
-            .next()
+            .find(not_kw)
             .ok_or_else(|| self.err(&p, "binding"))?;
         Ok(match b.as_rule() {
             Rule::pattern => Binding::Pattern(self.pattern(b)?),
@@ -1105,8 +1099,7 @@ impl Cx {
         let inner = p
             .clone()
             .into_inner()
-            .filter(not_kw)
-            .next()
+            .find(not_kw)
             .ok_or_else(|| self.err(&p, "pattern"))?;
         Ok(match inner.as_rule() {
             Rule::ident => NodePat::Ref(self.ident(inner)),
@@ -1129,8 +1122,7 @@ impl Cx {
             let st = s
                 .clone()
                 .into_inner()
-                .filter(not_kw)
-                .next()
+                .find(not_kw)
                 .ok_or_else(|| self.err(&s, "step"))?;
             let outgoing = st.as_rule() == Rule::out_step;
             let kids: Vec<_> = st.clone().into_inner().filter(not_kw).collect();
@@ -1141,9 +1133,7 @@ impl Cx {
             let mut edge_var = None;
             for x in edge.into_inner().filter(not_kw) {
                 match x.as_rule() {
-                    Rule::edge_var => {
-                        edge_var = x.into_inner().filter(not_kw).next().map(|v| self.ident(v))
-                    }
+                    Rule::edge_var => edge_var = x.into_inner().find(not_kw).map(|v| self.ident(v)),
                     Rule::name => name = Some(self.ident(x)),
                     Rule::edge_mod => {
                         modifier = if x.as_str() == "?" {
@@ -1209,8 +1199,7 @@ impl Cx {
                         let n = op
                             .clone()
                             .into_inner()
-                            .filter(not_kw)
-                            .next()
+                            .find(not_kw)
                             .ok_or_else(|| self.err(&op, "field access"))?;
                         ExprKind::Field(Box::new(lhs), self.ident(n))
                     }
@@ -1290,8 +1279,7 @@ impl Cx {
                 let e = part
                     .clone()
                     .into_inner()
-                    .filter(not_kw)
-                    .next()
+                    .find(not_kw)
                     .ok_or_else(|| self.err(&part, "condition"))?;
                 self.expr(e).map(|e| Some(Box::new(e)))
             }
@@ -1346,8 +1334,7 @@ impl Cx {
                 let inner = p
                     .clone()
                     .into_inner()
-                    .filter(not_kw)
-                    .next()
+                    .find(not_kw)
                     .ok_or_else(|| self.err(&p, "parenthesis"))?;
                 let (e, d) = self.expr_d(inner)?;
                 Ok((
@@ -1437,8 +1424,7 @@ impl Cx {
                 let a = p
                     .clone()
                     .into_inner()
-                    .filter(not_kw)
-                    .next()
+                    .find(not_kw)
                     .ok_or_else(|| self.err(&p, "aggregate"))?;
                 let mut inner = a.clone().into_inner().filter(not_kw);
                 if a.as_rule() == Rule::count_agg {

@@ -177,10 +177,16 @@ impl Progress {
         use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
         let template = match len {
             Some(_) => "{bar:30} {pos}/{len} cases reviewed  {elapsed} (about {eta} left)",
-            None => "{spinner} {human_pos} cases reviewed  {per_sec}  {elapsed}",
+            None => "{spinner} {human_pos} cases reviewed  {rate}  {elapsed}",
         };
         let style = ProgressStyle::with_template(template)
             .unwrap_or_else(|_| ProgressStyle::default_spinner())
+            .with_key(
+                "rate",
+                |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                    let _ = write!(w, "{:.0}/s", s.per_sec());
+                },
+            )
             .progress_chars("=> ");
         let bar =
             ProgressBar::with_draw_target(len, ProgressDrawTarget::hidden()).with_style(style);

@@ -3,6 +3,7 @@
 mod check;
 mod common;
 mod explain;
+mod fmt;
 mod r#gen;
 mod report;
 mod review;
@@ -25,6 +26,7 @@ enum Command {
     Due(review::DueArgs),
     Check(check::CheckArgs),
     Explain(explain::ExplainArgs),
+    Fmt(fmt::FmtArgs),
     Test(test::TestArgs),
     Gen(r#gen::GenArgs),
     Report(report::ReportArgs),
@@ -44,6 +46,7 @@ fn main() -> ExitCode {
         Command::Due(a) => review::run_due(a),
         Command::Check(a) => check::run(a),
         Command::Explain(a) => explain::run(a),
+        Command::Fmt(a) => fmt::run(a),
         Command::Test(a) => test::run(a),
         Command::Gen(a) => r#gen::run(a),
         Command::Report(a) => report::run(a),

@@ -109,7 +109,7 @@ pub fn lang_of(pack: &RulePack, lang: Option<&str>) -> Result<Lang, u8> {
     }
 }
 
-fn read_input(path: &PathBuf) -> Result<String, u8> {
+fn read_input(path: &Path) -> Result<String, u8> {
     read_text(path).map_err(|e| {
         print_read_error(path, &e);
         2
@@ -136,7 +136,7 @@ fn read_text(path: &Path) -> std::io::Result<String> {
 }
 
 /// Reads and loads one case file, printing load errors with their place.
-pub fn read_case(pack: &RulePack, path: &PathBuf) -> Result<caselint::CaseGraph, u8> {
+pub fn read_case(pack: &RulePack, path: &Path) -> Result<caselint::CaseGraph, u8> {
     let text = read_input(path)?;
     pack.load_case(&text).map_err(|errs| {
         print_load_errors(path, &errs);
@@ -175,7 +175,7 @@ fn print_load_errors_at(file: &str, line_offset: usize, errs: &caselint::LoadErr
     }
 }
 
-fn is_lines(path: &PathBuf) -> bool {
+fn is_lines(path: &Path) -> bool {
     path.as_os_str() == "-"
         || path
             .extension()
@@ -204,7 +204,7 @@ pub fn run(a: ReviewArgs) -> u8 {
         reports: 0,
     };
     // A bar over the files, or a counter when some input holds many cases.
-    let counted = !a.cases.iter().any(|p| is_lines(p));
+    let counted = !a.cases.iter().any(|p| is_lines(p.as_path()));
     let progress = Progress::new(counted.then_some(a.cases.len() as u64));
     let mut worst = 0u8;
     for path in &a.cases {
@@ -216,7 +216,10 @@ pub fn run(a: ReviewArgs) -> u8 {
             Ok(text) => pack.load_case(&text).map_err(|errs| {
                 progress.suspend(|| print_load_errors(path, &errs));
             }),
-            Err(e) => Err(progress.suspend(|| print_read_error(path, &e))),
+            Err(e) => {
+                progress.suspend(|| print_read_error(path, &e));
+                Err(())
+            }
         };
         progress.inc(1);
         let Ok(case) = case else {
@@ -291,7 +294,7 @@ const LINES_PER_BATCH: usize = 256;
 /// an error record with its number; with text, its errors go to standard error.
 fn review_lines(
     pack: &RulePack,
-    path: &PathBuf,
+    path: &Path,
     opts: &ReviewOptions,
     progress: &Progress,
     w: &mut Writer<impl Write>,
@@ -316,6 +319,7 @@ fn review_lines(
     let (format, color) = (w.format, w.color);
     let mut worst = 0u8;
     let mut batch: Vec<(usize, Result<String, String>)> = Vec::with_capacity(LINES_PER_BATCH);
+    let mut pretty = false;
     let mut flush = |batch: &mut Vec<(usize, Result<String, String>)>| {
         let outcomes: Vec<LineOutcome> = batch
             .par_iter()
@@ -365,6 +369,8 @@ fn review_lines(
             },
             Err(e) => Err(format!("cannot read the line: {e}")),
         };
+        // A lone `{`: a pretty-printed case file given where one case per line is read.
+        pretty |= i == 0 && item.as_ref().is_ok_and(|s| s.trim() == "{");
         batch.push((i + 1, item));
         if batch.len() >= LINES_PER_BATCH {
             flush(&mut batch);
