@@ -41,7 +41,7 @@ pub enum Code {
     Arity,
     /// A literal that is not a valid value: `2024-02-30`, `25:00`.
     BadLiteral,
-    /// A rule without a required clause (severity, title, cite, message, for).
+    /// A rule without a required clause (severity, title, cite, message), or a view without a title.
     MissingClause,
     /// A clause given twice or in a place it does not belong.
     MisplacedClause,

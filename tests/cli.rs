@@ -385,7 +385,15 @@ fn review_stdin() {
         &["review", "--lang", "en", "-"],
         Some("tests/cli/batch.ndjson"),
     );
-    golden("review-stdin", &[run, text]);
+    // A pretty-printed case on stdin: every line fails, and the help says why.
+    let pretty = caselint(&["review", "-"], Some("tests/cli/pretty-case.json")).expect_code(2);
+    assert!(
+        pretty
+            .stderr
+            .contains("note: `<stdin>` is read as one case per line")
+    );
+    let pretty_file = caselint(&["review", "tests/cli/pretty-case.json"], None).expect_code(0);
+    golden("review-stdin", &[run, text, pretty, pretty_file]);
 }
 
 /// Exit 2 for input that cannot be reviewed; every message names the file or flag.

@@ -241,6 +241,13 @@ macro_rules! snippets {
 
 snippets! {
     // Syntax
+    syntax_recovery_resumes_at_the_next_item => "syntax_recovery_resumes_at_the_next_item.rules",
+    syntax_unterminated_string => "syntax_unterminated_string.rules",
+    ok_tagged_text_then_clause => "ok_tagged_text_then_clause.rules",
+    ok_in_force_after_unless => "ok_in_force_after_unless.rules",
+    qualified_in_place_enum_value => "qualified_in_place_enum_value.rules",
+    cycle_constant_defs_only_cycle => "cycle_constant_defs_only_cycle.rules",
+    too_deep_ignores_comments => "too_deep_ignores_comments.rules",
     syntax_missing_brace => "syntax_missing_brace.rules",
     syntax_clause_keyword_typo => "syntax_clause_keyword_typo.rules",
     syntax_bad_operator => "syntax_bad_operator.rules",

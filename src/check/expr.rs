@@ -437,6 +437,37 @@ impl<'a> Checker<'a> {
                 }
             };
         }
+        // `person.role.defendant`: a value of an enum declared in place, named by its field.
+        if let ExprKind::Field(inner, f) = &base.kind
+            && let ExprKind::Name(n) = &inner.kind
+            && self.frame.lookup(&n.name).is_none()
+            && !self.def_index.contains_key(&n.name)
+            && let Some(e) = self.schema.enum_by_name(&format!("{}.{}", n.name, f.name))
+            && self
+                .kind_id(&n.name)
+                .is_some_and(|k| !self.schema.kind(k).is_some_and(|d| d.singleton))
+        {
+            return match self.schema.enum_value(e, &field.name) {
+                Some(v) => (Expr::Const(Const::Enum(e, v)), Ty::Enum(e)),
+                None => {
+                    let values = self
+                        .schema
+                        .enum_def(e)
+                        .map(|d| d.values.clone())
+                        .unwrap_or_default();
+                    let help = did_you_mean(&field.name, values.iter().map(String::as_str));
+                    self.diags.push(
+                        Diagnostic::error(
+                            Code::UnknownName,
+                            field.span,
+                            format!("`{}` is not a value of `{}.{}`", field.name, n.name, f.name),
+                        )
+                        .with_help_opt(help),
+                    );
+                    err_expr()
+                }
+            };
+        }
         let (b, t) = self.expr(base, None);
         match t {
             Ty::Node(k) => match self.schema.field(k, &field.name) {

@@ -200,7 +200,14 @@ impl<'a> Checker<'a> {
         if defs.len() != self.defs.len() {
             return None;
         }
-        self.check_heights(&defs, &rules);
+        // Heights are meaningful only for a pack without errors (a cycle has no height).
+        if !self
+            .diags
+            .iter()
+            .any(|d| d.level == crate::diag::Level::Error)
+        {
+            self.check_heights(&defs, &rules);
+        }
         Some(Program {
             name: pack_name,
             languages: self.languages.clone(),

@@ -339,8 +339,10 @@ impl Checker<'_> {
                 ops.push(Op::Let(slot, x));
             }
             Clause::Where(e, span) => {
+                let before = self.diags.len();
                 let x = self.expect_ty(e, &Ty::Bool);
-                if const_truth(&x) == Some(false) {
+                // After an error the condition stands for nothing: no warning about it.
+                if self.diags.len() == before && const_truth(&x) == Some(false) {
                     self.diags.push(
                         Diagnostic::warning(
                             Code::NeverHolds,

@@ -50,7 +50,10 @@ impl Default for ReviewOptions {
         ReviewOptions {
             as_of: None,
             lang: Lang::Default,
-            step_budget: 50_000_000,
+            // The shipped pack needs about 10⁴ steps for a 70-node case; a
+            // step costs 50–300 ns, so a runaway rule (a cross product over
+            // 10⁵ nodes) stops within about a second (tests/limits.rs).
+            step_budget: 5_000_000,
             max_findings_per_rule: 10_000,
             views: false,
         }

@@ -204,12 +204,52 @@ fn last_item_start(text: &str, pos: usize) -> usize {
 fn next_item_start(text: &str, pos: usize) -> Option<usize> {
     let mut at = 0;
     for line in text.split_inclusive('\n') {
-        if at > pos && starts_item(line) {
+        // The declaration the error is reported at may start exactly there (an
+        // unclosed `}` before it): resume at it, but always move forward.
+        if (at > pos || (at == pos && at > 0)) && starts_item(line) {
             return Some(at);
         }
         at += line.len();
     }
     None
+}
+
+/// The byte offset of the string literal still open at `pos`, if any (comments skipped;
+/// a `{…}` hole counts as inside its string only when balanced, which is good enough
+/// to place an "unterminated string" error).
+fn open_string_at(text: &str, pos: usize) -> Option<usize> {
+    let mut open: Option<usize> = None;
+    let mut escaped = false;
+    let mut in_comment = false;
+    let mut holes = 0usize;
+    for (i, c) in text.char_indices() {
+        if i >= pos {
+            break;
+        }
+        if in_comment {
+            in_comment = c != '\n';
+            continue;
+        }
+        match open {
+            Some(_) if escaped => escaped = false,
+            Some(_) => match c {
+                '\\' => escaped = true,
+                '{' => holes += 1,
+                '}' => holes = holes.saturating_sub(1),
+                '"' if holes == 0 => open = None,
+                _ => {}
+            },
+            None => match c {
+                '"' => {
+                    open = Some(i);
+                    holes = 0;
+                }
+                '#' => in_comment = true,
+                _ => {}
+            },
+        }
+    }
+    open.filter(|_| holes == 0)
 }
 
 /// Rejects a declaration with more nesting keywords than the limit: each may open a
@@ -284,6 +324,7 @@ fn strip_strings_and_comment(line: &str) -> String {
 /// Rejects bracket nesting deeper than the limit before pest recurses into it.
 fn check_depth(file: u32, text: &str) -> Option<Diagnostic> {
     let mut depth = 0usize;
+    let mut in_comment = false;
     let mut in_str = false;
     let mut escaped = false;
     for (i, c) in text.char_indices() {
@@ -296,8 +337,15 @@ fn check_depth(file: u32, text: &str) -> Option<Diagnostic> {
             }
             continue;
         }
+        if in_comment {
+            if c == '\n' {
+                in_comment = false;
+            }
+            continue;
+        }
         match c {
             '"' => in_str = true,
+            '#' => in_comment = true,
             '(' | '[' | '{' => {
                 depth += 1;
                 if depth > MAX_BRACKET_DEPTH {
@@ -483,6 +531,23 @@ impl Cx {
         } else {
             format!("expected {}", expected.join(" or "))
         };
+        // A brace inside a string ends it with an error: say so at the string.
+        if matches!(
+            text.get(pos..).and_then(|r| r.chars().next()),
+            Some('{' | '}')
+        ) && let Some(q) = open_string_at(text, pos)
+        {
+            let d = Diagnostic::error(
+                Code::Syntax,
+                self.span_at(q as u32, q as u32 + 1),
+                "unterminated string",
+            )
+            .with_label("this string is not closed before the brace")
+            .with_help(
+                "close the string with `\"`; inside a text write `{{` and `}}` for literal braces",
+            );
+            return (pos, d);
+        }
         let d = Diagnostic::error(
             Code::Syntax,
             self.span_at(pos as u32, end as u32),

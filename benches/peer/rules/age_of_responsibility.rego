@@ -6,10 +6,11 @@ import rego.v1
 
 import data.caselint.common as c
 
-charged[d] contains e.to if {
+charged[p] contains ch if {
 	some e in input.edges
 	e.kind == "charged_with"
-	d := e.from
+	p := e.from
+	ch := e.to
 }
 
 eight := {"intentional_homicide", "rape", "robbery", "drug_trafficking", "arson", "explosion", "poisoning"}

@@ -158,6 +158,25 @@ pub fn print_write_error(path: &Path, flag: &str, e: &std::io::Error) {
     }
 }
 
+/// Ends the process quietly, with the shell's code for SIGPIPE (141), when
+/// standard output is closed early (`caselint test | head`): `println!`
+/// would otherwise panic with "failed printing to stdout".
+pub fn exit_quietly_on_broken_pipe() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let payload = info.payload();
+        let message = payload
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| payload.downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if message.starts_with("failed printing to stdout") && message.contains("Broken pipe") {
+            std::process::exit(141);
+        }
+        default(info);
+    }));
+}
+
 /// How long a batch runs before its progress bar appears.
 const SHOW_PROGRESS_AFTER: Duration = Duration::from_secs(2);
 
@@ -252,6 +271,29 @@ pub fn render(d: &Diagnostic, sources: &SourceMap, color: bool) -> String {
         return format!("{lvl}: {}\n", d.message);
     };
     let loc = sources.location(d.span);
+    // Very long lines (a generated or hostile file) are shown without the source:
+    // the underline would be unreadable, and the renderer cannot place it.
+    let line_len = file.text.get(..d.span.start as usize).map_or(0, |before| {
+        before.len() - before.rfind('\n').map_or(0, |i| i + 1)
+    }) + file
+        .text
+        .get(d.span.start as usize..)
+        .map_or(0, |after| after.find('\n').unwrap_or(after.len()));
+    if line_len > 2000 {
+        let lvl = if d.level == Level::Error {
+            "error"
+        } else {
+            "warning"
+        };
+        let mut out = format!("{lvl}: {} ({loc})\n", d.message);
+        if let Some(l) = &d.label {
+            out.push_str(&format!("  {l}\n"));
+        }
+        if let Some(h) = &d.help {
+            out.push_str(&format!("  help: {h}\n"));
+        }
+        return out;
+    }
     let severity = if d.level == Level::Error {
         miette::Severity::Error
     } else {

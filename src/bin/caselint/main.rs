@@ -33,6 +33,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    common::exit_quietly_on_broken_pipe();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

@@ -202,12 +202,16 @@ pub fn run(a: ReviewArgs) -> u8 {
         format: a.format,
         color: color_stdout(),
         reports: 0,
+        failed: None,
     };
     // A bar over the files, or a counter when some input holds many cases.
     let counted = !a.cases.iter().any(|p| is_lines(p.as_path()));
     let progress = Progress::new(counted.then_some(a.cases.len() as u64));
     let mut worst = 0u8;
     for path in &a.cases {
+        if w.failed.is_some() {
+            break;
+        }
         if is_lines(path) {
             worst = worst.max(review_lines(&pack, path, &opts, &progress, &mut w));
             continue;
@@ -239,7 +243,8 @@ pub fn run(a: ReviewArgs) -> u8 {
             }
         }
     }
-    worst
+    drop(progress);
+    w.finish().unwrap_or(worst)
 }
 
 /// Writes reports to standard output, text ones a blank line apart.
@@ -248,6 +253,8 @@ struct Writer<W: Write> {
     format: Format,
     color: bool,
     reports: usize,
+    /// The first write that failed; nothing more is written after it.
+    failed: Option<std::io::Error>,
 }
 
 impl<W: Write> Writer<W> {
@@ -261,11 +268,40 @@ impl<W: Write> Writer<W> {
 
     /// Writes a rendered report (text, or one JSON line).
     fn write(&mut self, text: &str) {
-        if self.format == Format::Text && self.reports > 0 {
-            let _ = writeln!(self.out);
+        if self.failed.is_some() {
+            return;
         }
+        let sep = if self.format == Format::Text && self.reports > 0 {
+            "\n"
+        } else {
+            ""
+        };
         self.reports += 1;
-        let _ = self.out.write_all(text.as_bytes());
+        if let Err(e) = self
+            .out
+            .write_all(sep.as_bytes())
+            .and_then(|()| self.out.write_all(text.as_bytes()))
+        {
+            self.failed = Some(e);
+        }
+    }
+
+    /// After the last report: the exit code of a failed write (141, as for
+    /// SIGPIPE, when the reader went away), with the reason on stderr.
+    fn finish(&mut self) -> Option<u8> {
+        let e = match self.failed.take() {
+            Some(e) => e,
+            None => match self.out.flush() {
+                Ok(()) => return None,
+                Err(e) => e,
+            },
+        };
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            return Some(141);
+        }
+        eprintln!("error: cannot write the reports to standard output: {e}");
+        eprintln!("  help: check that the disk the output goes to has room");
+        Some(2)
     }
 }
 
@@ -374,9 +410,22 @@ fn review_lines(
         batch.push((i + 1, item));
         if batch.len() >= LINES_PER_BATCH {
             flush(&mut batch);
+            if stopped() {
+                break;
+            }
         }
     }
     flush(&mut batch);
+    if pretty {
+        progress.suspend(|| {
+            eprintln!(
+                "note: `{file}` is read as one case per line (NDJSON), but its first line is a lone `{{`"
+            );
+            eprintln!(
+                "  help: pass a pretty-printed case file by its path, or put each case on one line (`jq -c . case.json`)"
+            );
+        });
+    }
     worst
 }
 
