@@ -843,3 +843,70 @@ fn no_colour_when_not_a_terminal() {
         }
     }
 }
+
+// ---------------------------------------------------------------- progress
+
+/// A batch that takes more than two seconds shows a progress bar on a
+/// terminal's stderr, and nothing when stderr is not a terminal; stdout is
+/// the same either way. The terminal is `script`'s pseudo-terminal; without
+/// `script` only the second half is checked.
+#[test]
+fn progress_bar_only_on_a_terminal_and_stdout_unaffected() {
+    let dir = tmp("progress");
+    let batch = dir.join("batch.ndjson");
+    let generated = caselint(
+        &[
+            "gen",
+            "--nodes",
+            "1000",
+            "--ndjson",
+            "40",
+            "-o",
+            &path_arg(&batch),
+        ],
+        None,
+    )
+    .expect_code(0);
+    assert!(generated.stderr.is_empty(), "{}", generated.transcript());
+    let started = std::time::Instant::now();
+    let piped = caselint(&["review", "--format", "json", &path_arg(&batch)], None);
+    let took = started.elapsed();
+    assert_eq!(piped.stdout.lines().count(), 40, "one record per case");
+    assert!(
+        piped.stderr.is_empty(),
+        "no bar off a terminal:\n{}",
+        piped.stderr
+    );
+    let out = dir.join("out.ndjson");
+    let shell = format!(
+        "{} review --format json {} > {}",
+        env!("CARGO_BIN_EXE_caselint"),
+        batch.display(),
+        out.display()
+    );
+    let Ok(tty) = Command::new("script")
+        .args(["-qec", &shell, "/dev/null"])
+        .current_dir(ROOT)
+        .stdin(Stdio::null())
+        .output()
+    else {
+        eprintln!("no `script`: the terminal half of the test is skipped");
+        return;
+    };
+    let stdout = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(
+        stdout, piped.stdout,
+        "stdout is the same with a bar on stderr"
+    );
+    let screen = String::from_utf8_lossy(&tty.stdout);
+    if took > std::time::Duration::from_secs(3) {
+        assert!(
+            screen.contains("cases reviewed"),
+            "a bar after 2 s on a terminal:\n{screen}"
+        );
+    }
+    assert!(
+        screen.trim_end().is_empty() || screen.contains("cases reviewed"),
+        "only the bar on the terminal:\n{screen}"
+    );
+}

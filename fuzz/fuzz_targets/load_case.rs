@@ -8,8 +8,10 @@ use std::sync::OnceLock;
 
 fn pack() -> Option<&'static RulePack> {
     static PACK: OnceLock<Option<RulePack>> = OnceLock::new();
-    PACK.get_or_init(|| RulePack::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../rules/cn-criminal")).ok())
-        .as_ref()
+    PACK.get_or_init(|| {
+        RulePack::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../rules/cn-criminal")).ok()
+    })
+    .as_ref()
 }
 
 fuzz_target!(|data: &[u8]| {

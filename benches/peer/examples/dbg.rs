@@ -15,9 +15,13 @@ probe contains [d, chid, a.years_between(c.node[d].birth_date, c.node[chid].offe
 n14 contains chid if { some d in c.defendants; some chid in a.charged[d]; a.not_14(13, c.node[chid]) }
 n12 contains chid if { some d in c.defendants; some chid in a.charged[d]; a.not_12(13, c.node[chid]) }
 spp := a.spp
+all_charged := a.charged
+count_edges := count([e | some e in input.edges; e.kind == "charged_with"])
+sub := count(c.subject_events)
+ds := c.defendants
 crime contains c.node[chid].crime if { some d in c.defendants; some chid in a.charged[d] }
 "#;
-    for entry in ["data.dbg.probe", "data.dbg.n14", "data.dbg.n12", "data.dbg.crime", "data.dbg.spp"] {
+    for entry in ["data.dbg.all_charged", "data.dbg.count_edges", "data.dbg.sub", "data.dbg.ds"] {
         let mut e = Engine::new();
         for f in ["common.rego", "age_of_responsibility.rego"] {
             e.add_policy(f.into(), std::fs::read_to_string(format!("rules/{f}")).unwrap()).unwrap();

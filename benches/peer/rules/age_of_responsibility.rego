@@ -6,13 +6,6 @@ import rego.v1
 
 import data.caselint.common as c
 
-charged[p] contains ch if {
-	some e in input.edges
-	e.kind == "charged_with"
-	p := e.from
-	ch := e.to
-}
-
 eight := {"intentional_homicide", "rape", "robbery", "drug_trafficking", "arson", "explosion", "poisoning"}
 
 spp if count(object.get(c.events_of_type, "spp_approval", set())) > 0
@@ -28,7 +21,7 @@ findings contains f if {
 	some d in c.defendants
 	p := c.node[d]
 	birth := p.birth_date
-	some chid in charged[d]
+	some chid in c.charged[d]
 	ch := c.node[chid]
 	ch.kind == "charge"
 	a := years_between(birth, ch.offense_date)

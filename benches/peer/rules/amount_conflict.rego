@@ -6,20 +6,8 @@ import rego.v1
 
 import data.caselint.common as c
 
-# Per charge: [evidence id, amount] of the admissible evidence asserting one.
-amounts[ch] contains [x, e.amount] if {
-	some e in input.edges
-	e.kind == "supports"
-	x := e.from
-	ev := c.node[x]
-	ev.kind == "evidence"
-	not ev.excluded == true
-	ch := e.to
-	e.amount != null
-}
-
 findings contains f if {
-	some ch, pairs in amounts
+	some ch, pairs in c.amounts
 	some [e1, a1] in pairs
 	some [e2, a2] in pairs
 	e1 < e2

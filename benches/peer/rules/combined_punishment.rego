@@ -11,15 +11,7 @@ term_penalties := {"public_surveillance", "criminal_detention", "fixed_term"}
 
 grave := {"life", "death_reprieve", "death"}
 
-sentences_of[d] contains s if {
-	some e in input.edges
-	e.kind == "imposed_on"
-	s := e.from
-	c.node[s].kind == "sentence"
-	d := e.to
-}
-
-defendant_sentences[d] := [c.node[s] | some s in sentences_of[d]] if some d in c.defendants
+defendant_sentences[d] := [c.node[s] | some s in c.sentences_of[d]] if some d in c.defendants
 
 not_grave(sents) if {
 	not any_grave(sents)

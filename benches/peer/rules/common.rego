@@ -55,6 +55,36 @@ concerning[x] contains e.from if {
 
 day_ns(d) := time.parse_ns("2006-01-02", d)
 
+# evidence -> charge: per charge, [evidence id, amount] of the admissible
+# evidence asserting one.
+amounts[ch] contains [x, e.amount] if {
+	some e in input.edges
+	e.kind == "supports"
+	x := e.from
+	ev := node[x]
+	ev.kind == "evidence"
+	not ev.excluded == true
+	ch := e.to
+	e.amount != null
+}
+
+# imposed_on: sentence -> person; by person.
+sentences_of[d] contains s if {
+	some e in input.edges
+	e.kind == "imposed_on"
+	s := e.from
+	node[s].kind == "sentence"
+	d := e.to
+}
+
+# charged_with: person -> charge; by person.
+charged[p] contains ch if {
+	some e in input.edges
+	e.kind == "charged_with"
+	p := e.from
+	ch := e.to
+}
+
 # When an act happened, to the minute where the file says so.
 moment(e) := time.parse_ns("2006-01-02T15:04", concat("T", [e.date, e.time])) if e.time
 moment(e) := day_ns(e.date) if not e.time

@@ -35,19 +35,23 @@ pub struct RegoRule {
 
 impl RegoRule {
     pub fn load(id: &'static str, package: &str) -> RegoRule {
-        let mut engine = Engine::new();
-        for file in ["common.rego", &format!("{package}.rego")] {
-            let text = std::fs::read_to_string(rules_dir().join(file)).unwrap();
-            engine.add_policy(file.to_string(), text).unwrap();
-        }
+        let engine_with = |common: &str| {
+            let mut engine = Engine::new();
+            for file in [common, &format!("{package}.rego")] {
+                let text = std::fs::read_to_string(rules_dir().join(file)).unwrap();
+                engine.add_policy(file.to_string(), text).unwrap();
+            }
+            engine
+        };
         let entry = format!("data.caselint.{package}.findings");
         let rc: Rc<str> = entry.as_str().into();
-        let compiled = engine.compile_with_entrypoint(&rc).unwrap();
+        // The RVM gets common_vm.rego: see there why.
+        let compiled = engine_with("common_vm.rego").compile_with_entrypoint(&rc).unwrap();
         let program = Compiler::compile_from_policy(&compiled, &[entry.as_str()]).unwrap();
         RegoRule {
             id,
+            engine: engine_with("common.rego"),
             entry,
-            engine,
             program,
         }
     }

@@ -390,6 +390,7 @@ fn review_lines(
                 }
             }
         });
+        w.failed.is_none()
     };
     for (i, line) in reader.split(b'\n').enumerate() {
         let item = match line {
@@ -409,13 +410,15 @@ fn review_lines(
         pretty |= i == 0 && item.as_ref().is_ok_and(|s| s.trim() == "{");
         batch.push((i + 1, item));
         if batch.len() >= LINES_PER_BATCH {
-            flush(&mut batch);
-            if stopped() {
+            // Stop reading when the output is gone.
+            if !flush(&mut batch) {
                 break;
             }
         }
     }
-    flush(&mut batch);
+    if !batch.is_empty() {
+        flush(&mut batch);
+    }
     if pretty {
         progress.suspend(|| {
             eprintln!(
