@@ -205,6 +205,10 @@ struct Gen<'a, 'b> {
     next_var: usize,
 }
 
+/// An edge step a pattern can take from a kind: arrow start, edge name,
+/// arrow end, the kind reached, the modifiers allowed, the edge's fields.
+type Step = (&'static str, &'static str, &'static str, K, &'static str, Option<E>);
+
 /// Variables in scope: name and type.
 type Scope = Vec<(String, T)>;
 
@@ -754,7 +758,7 @@ impl Gen<'_, '_> {
         let n = 1 + self.t.pick(max);
         for _ in 1..n {
             // (arrow text start, edge name, arrow end, next kind, modifiers allowed, edge fields)
-            let opts: &[(&str, &str, &str, K, &str, Option<E>)] = match k {
+            let opts: &[Step] = match k {
                 K::Event => &[
                     ("-", "subject", "->", K::Person, "?", None),
                     ("-", "concerns", "->", K::Event, "*", Some(E::Concerns)),

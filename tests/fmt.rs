@@ -702,8 +702,7 @@ fn clause() -> impl Strategy<Value = Clause> + Clone {
 }
 
 /// Clause sequences the grammar cannot write are dropped:
-/// - `in force` after a clause that ends in an expression (the expression
-///   would read `in` as its operator; `for a in force …` is a list binding);
+/// - `in force` after `for …, a` (`a in force` is a list binding);
 /// - `title "…"`, `cite "…"`, `message "…"`, `require "…" …` (any clause
 ///   word followed by a string) after a text in languages: `en "…" title "…"`
 ///   reads `title` as one more language.
@@ -728,14 +727,6 @@ fn representable(clauses: Vec<Clause>) -> Vec<Clause> {
             (Clause::InForce(..), Some(Clause::For(bs, _))) => matches!(
                 bs.last(),
                 Some(Binding::Pattern(p)) if !p.steps.is_empty() || matches!(p.start, NodePat::Bind(..))
-            ),
-            (Clause::InForce(..), Some(prev)) => matches!(
-                prev,
-                Clause::Severity(..)
-                    | Clause::Title(..)
-                    | Clause::Cite(..)
-                    | Clause::Tags(..)
-                    | Clause::Message(..)
             ),
             (
                 Clause::Title(Text::Plain(_), _)
@@ -784,14 +775,16 @@ fn item() -> impl Strategy<Value = Item> {
                 span: sp()
             }),
         // Keys are simple: `row k: v` after a key ending in a pattern's
-        // variable would read `k: v` as a node binding.
+        // variable would read `k: v` as a node binding. After keys, `in force`
+        // needs a date (`k in force: v` is the key `k in force`).
         (
             prop::collection::vec(leaf(), 1..3),
+            prop::option::of(in_force()),
             prop::collection::vec(e.clone(), 1..3)
         )
-            .prop_map(|(keys, values)| TableRow {
+            .prop_map(|(keys, in_force, values)| TableRow {
                 keys: Some(keys),
-                in_force: None,
+                in_force: in_force.filter(|f| f.from.is_some() || f.until.is_some()),
                 values,
                 span: sp()
             }),
