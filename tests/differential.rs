@@ -207,7 +207,14 @@ struct Gen<'a, 'b> {
 
 /// An edge step a pattern can take from a kind: arrow start, edge name,
 /// arrow end, the kind reached, the modifiers allowed, the edge's fields.
-type Step = (&'static str, &'static str, &'static str, K, &'static str, Option<E>);
+type Step = (
+    &'static str,
+    &'static str,
+    &'static str,
+    K,
+    &'static str,
+    Option<E>,
+);
 
 /// Variables in scope: name and type.
 type Scope = Vec<(String, T)>;

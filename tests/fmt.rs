@@ -703,41 +703,25 @@ fn clause() -> impl Strategy<Value = Clause> + Clone {
 
 /// Clause sequences the grammar cannot write are dropped:
 /// - `in force` after `for …, a` (`a in force` is a list binding);
-/// - `title "…"`, `cite "…"`, `message "…"`, `require "…" …` (any clause
-///   word followed by a string) after a text in languages: `en "…" title "…"`
-///   reads `title` as one more language.
+/// - `due "…" …` after a text in languages: `due` has the shape of a
+///   language tag, so `en "…" due "…"` reads it as one more language.
 fn representable(clauses: Vec<Clause>) -> Vec<Clause> {
     let mut out: Vec<Clause> = vec![];
     for c in clauses {
-        let after_langs = matches!(
-            out.last(),
-            Some(
-                Clause::Title(Text::Langs(_), _)
-                    | Clause::Cite(Text::Langs(_), _)
-                    | Clause::Message(_, Text::Langs(_), _)
-            )
-        );
         let ok = match (&c, out.last()) {
             (_, None) => true,
-            (Clause::Require(e, _) | Clause::Unless(e, _) | Clause::Due(e, _), _)
-                if after_langs && starts_with_string(e) =>
-            {
-                false
-            }
-            (Clause::InForce(..), Some(Clause::For(bs, _))) => matches!(
-                bs.last(),
-                Some(Binding::Pattern(p)) if !p.steps.is_empty() || matches!(p.start, NodePat::Bind(..))
-            ),
             (
-                Clause::Title(Text::Plain(_), _)
-                | Clause::Cite(Text::Plain(_), _)
-                | Clause::Message(None, Text::Plain(_), _),
+                Clause::Due(e, _),
                 Some(
                     Clause::Title(Text::Langs(_), _)
                     | Clause::Cite(Text::Langs(_), _)
                     | Clause::Message(_, Text::Langs(_), _),
                 ),
-            ) => false,
+            ) => !starts_with_string(e),
+            (Clause::InForce(..), Some(Clause::For(bs, _))) => matches!(
+                bs.last(),
+                Some(Binding::Pattern(p)) if !p.steps.is_empty() || matches!(p.start, NodePat::Bind(..))
+            ),
             _ => true,
         };
         if ok {
