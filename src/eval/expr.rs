@@ -212,11 +212,29 @@ impl Ctx<'_> {
         for (slot, a) in inner.iter_mut().zip(args) {
             *slot = self.eval(a, frame)?;
         }
+        // A definition is a function of its arguments and the case: computed once per
+        // argument tuple (when the arguments are simple values).
+        let key = if def.constant {
+            None
+        } else {
+            inner
+                .get(..def.params.len())
+                .and_then(|a| a.iter().map(MemoKey::of).collect::<Option<Vec<_>>>())
+                .map(|k| (id, k))
+        };
+        if let Some(k) = &key
+            && let Some(v) = self.memo.get(k)
+        {
+            return Ok(v.clone());
+        }
         let v = self.eval(&def.body, &mut inner)?;
         if def.constant
             && let Some(c) = self.consts.get_mut(id.0 as usize)
         {
             *c = Some(v.clone());
+        }
+        if let Some(k) = key {
+            self.memo.insert(k, v.clone());
         }
         Ok(v)
     }
@@ -555,5 +573,40 @@ fn unit_name(u: Unit) -> &'static str {
         Unit::Days => "days",
         Unit::Months => "months",
         Unit::Years => "years",
+    }
+}
+
+/// A definition argument that can key the per-case memo.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum MemoKey {
+    Absent,
+    Bool(bool),
+    Int(i64),
+    Dec(Decimal),
+    Text(Arc<str>),
+    Date(jiff::civil::Date),
+    Time(jiff::civil::Time),
+    DateTime(jiff::civil::DateTime),
+    Enum(u16, u16),
+    Node(u32),
+    Edge(u32),
+}
+
+impl MemoKey {
+    fn of(v: &V) -> Option<MemoKey> {
+        Some(match v {
+            V::Absent => MemoKey::Absent,
+            V::Bool(b) => MemoKey::Bool(*b),
+            V::Int(i) => MemoKey::Int(*i),
+            V::Dec(d) => MemoKey::Dec(d.normalize()),
+            V::Text(t) => MemoKey::Text(t.clone()),
+            V::Date(d) => MemoKey::Date(*d),
+            V::Time(t) => MemoKey::Time(*t),
+            V::DateTime(d) => MemoKey::DateTime(*d),
+            V::Enum(e, x) => MemoKey::Enum(e.0, *x),
+            V::Node(n) => MemoKey::Node(n.0),
+            V::Edge(e) => MemoKey::Edge(e.0),
+            V::Dur(..) | V::List(_) | V::Row(..) => return None,
+        })
     }
 }

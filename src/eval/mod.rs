@@ -89,6 +89,8 @@ pub(crate) struct Ctx<'c> {
     pub(crate) prog: &'c Program,
     pub(crate) g: &'c CaseGraph,
     pub(crate) consts: Vec<Option<V>>,
+    /// Results of definitions with parameters, by argument tuple.
+    pub(crate) memo: HashMap<(DefId, Vec<expr::MemoKey>), V>,
     pub(crate) edgeless: HashMap<(KindId, EdgeKindId), Arc<[NodeIx]>>,
     date_fields: Vec<(Option<FieldId>, Option<FieldId>)>,
     steps: u64,
@@ -174,6 +176,7 @@ impl<'c> Ctx<'c> {
             prog,
             g,
             consts: vec![None; prog.defs.len()],
+            memo: HashMap::new(),
             edgeless: HashMap::new(),
             date_fields,
             steps: 0,
@@ -334,6 +337,19 @@ impl<'c> Ctx<'c> {
     }
 
     fn text_in(&mut self, t: &Texts, frame: &mut [V], lang: &str) -> Result<String, EvalError> {
+        if lang != self.lang {
+            // Definitions may render text (`lang()`, labels): other caches for another language.
+            let consts = std::mem::replace(&mut self.consts, vec![None; self.prog.defs.len()]);
+            let memo = std::mem::take(&mut self.memo);
+            let r = self.text_in_lang(t, frame, lang);
+            self.consts = consts;
+            self.memo = memo;
+            return r;
+        }
+        self.text_in_lang(t, frame, lang)
+    }
+
+    fn text_in_lang(&mut self, t: &Texts, frame: &mut [V], lang: &str) -> Result<String, EvalError> {
         let saved = std::mem::replace(&mut self.lang, lang.to_string());
         let pieces = t
             .by_lang
