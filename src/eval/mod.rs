@@ -26,7 +26,7 @@ pub struct ReviewOptions {
     pub as_of: Option<Date>,
     /// Language of titles, messages and citations: one of the pack's, or `None` for its default.
     pub lang: Lang,
-    /// Evaluation steps allowed for the whole review.
+    /// Evaluation steps allowed for each rule (and each view) of a review.
     pub step_budget: u64,
     /// Findings allowed per rule.
     pub max_findings_per_rule: usize,
@@ -50,10 +50,11 @@ impl Default for ReviewOptions {
         ReviewOptions {
             as_of: None,
             lang: Lang::Default,
-            // The shipped pack needs about 10⁴ steps for a 70-node case; a
-            // step costs 50–300 ns, so a runaway rule (a cross product over
-            // 10⁵ nodes) stops within about a second (tests/limits.rs).
-            step_budget: 5_000_000,
+            // The shipped pack needs about 10⁴ steps for a 70-node case and
+            // 5.2 × 10⁶ for a generated 10⁵-node one; a step costs about
+            // 100 ns, so a runaway rule (a cross product over 10⁵ nodes)
+            // stops after about a second (tests/limits.rs).
+            step_budget: 10_000_000,
             max_findings_per_rule: 10_000,
             views: false,
         }
@@ -64,7 +65,7 @@ impl Default for ReviewOptions {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum EvalError {
     /// The review took more evaluation steps than its budget allows.
-    #[error("rule `{rule}` exceeded the review's step budget of {budget} steps")]
+    #[error("rule `{rule}` exceeded its step budget of {budget} steps")]
     StepBudget {
         /// The rule being evaluated.
         rule: String,
@@ -349,7 +350,12 @@ impl<'c> Ctx<'c> {
         self.text_in_lang(t, frame, lang)
     }
 
-    fn text_in_lang(&mut self, t: &Texts, frame: &mut [V], lang: &str) -> Result<String, EvalError> {
+    fn text_in_lang(
+        &mut self,
+        t: &Texts,
+        frame: &mut [V],
+        lang: &str,
+    ) -> Result<String, EvalError> {
         let saved = std::mem::replace(&mut self.lang, lang.to_string());
         let pieces = t
             .by_lang
@@ -462,6 +468,7 @@ fn views(
     let mut out = vec![];
     for view in &prog.views {
         cx.rule = format!("view {}", view.name);
+        cx.steps = 0;
         let mut frame = vec![V::Absent; view.nslots as usize];
         let title = cx.texts(&view.title, &mut frame, &opts.lang)?;
         let mut columns = vec![];
@@ -519,6 +526,9 @@ fn review_rules(
     for (ri, rule) in prog.rules.iter().enumerate() {
         cx.rule = rule.id.clone();
         cx.rule_index = ri;
+        // The budget is per rule: a large case may need many steps in all, but no
+        // rule of a sound pack needs millions for itself.
+        cx.steps = 0;
         let mut frame = vec![V::Absent; rule.nslots as usize];
         let mut raised = 0usize;
         let cap = opts.max_findings_per_rule;
