@@ -65,7 +65,7 @@ impl Rng {
         self.next_u64() % 100 < p
     }
 
-    /// One of the items (the first when there are none... there always are).
+    /// One of the items (`""` when there are none).
     pub fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
         let i = (self.next_u64() % items.len().max(1) as u64) as usize;
         items.get(i).copied().unwrap_or("")
@@ -903,7 +903,7 @@ fn defendant(
             } else {
                 rng.range(top, hi)
             };
-            let sid = format!("s{i:05}-m{}", &kind[..1]);
+            let sid = format!("s{i:05}-m{}", kind.get(..1).unwrap_or(""));
             w.node(
                 &sid,
                 "sentence",

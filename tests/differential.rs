@@ -1126,10 +1126,15 @@ fn engine_findings(
     pack: &RulePack,
     case: &caselint::CaseGraph,
     as_of: Option<jiff::civil::Date>,
+    zh: bool,
 ) -> Result<Vec<RefFinding>, String> {
     let opts = ReviewOptions {
         as_of,
-        lang: Lang::Default,
+        lang: if zh {
+            Lang::One("zh".into())
+        } else {
+            Lang::Default
+        },
         ..ReviewOptions::default()
     };
     let report = pack.review_with(case, &opts).map_err(|e| e.to_string())?;
@@ -1171,16 +1176,22 @@ fn one_case(rule_tape: &[u32], case_tape: &[u32], as_of_pick: u8) -> Result<bool
         1 => jiff::civil::Date::new(2024, 3, 1).ok(),
         _ => jiff::civil::Date::new(2024, 3, 9).ok(),
     };
-    let engine = engine_findings(&pack, &case, as_of).map_err(|e| {
+    // Messages in the default language (en) or in zh.
+    let zh = as_of_pick & 0x80 != 0;
+    let engine = engine_findings(&pack, &case, as_of, zh).map_err(|e| {
         TestCaseError::fail(format!("engine error: {e}\nrules:\n{rules}\ncase: {json}"))
     })?;
-    let reference = Reference::new(pack.program(), &case, as_of).review();
+    let mut reference = Reference::new(pack.program(), &case, as_of);
+    if zh {
+        reference.lang = "zh".into();
+    }
+    let reference = reference.review();
     FINDINGS.fetch_add(engine.len(), Ordering::Relaxed);
     if engine != reference {
         let diff_e: Vec<_> = engine.iter().filter(|f| !reference.contains(f)).collect();
         let diff_r: Vec<_> = reference.iter().filter(|f| !engine.contains(f)).collect();
         return Err(TestCaseError::fail(format!(
-            "engine and reference differ (as of {as_of:?})\nonly engine: {diff_e:#?}\nonly reference: {diff_r:#?}\nrules:\n{rules}\ncase: {json}"
+            "engine and reference differ (as of {as_of:?}, zh {zh})\nonly engine: {diff_e:#?}\nonly reference: {diff_r:#?}\nrules:\n{rules}\ncase: {json}"
         )));
     }
     Ok(true)

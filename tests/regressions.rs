@@ -174,3 +174,168 @@ fn pattern_anchored_at_an_absent_node_is_unknown() {
         vec![("t.r".to_string(), vec!["k".to_string(), "e1".to_string()])]
     );
 }
+
+/// Found by the differential test (a long run): the checker moves each
+/// `where` to just after the binding of the last variable it reads, but it
+/// did not count a variable that a quantifier's or aggregate's pattern names
+/// only as a node (`earliest x`, the far end of `a -e-> f -e-> b`). Such a
+/// `where` ran before the variable was bound, was never true, and the rule
+/// stayed silent.
+#[test]
+fn where_reading_a_variable_only_through_a_pattern_waits_for_it() {
+    let case = r#"{"id": "c", "nodes": [
+        {"id": "k", "kind": "case"},
+        {"id": "e1", "kind": "event", "type": "hearing", "date": "2024-03-01"},
+        {"id": "e2", "kind": "event", "type": "notice", "date": "2024-03-02"},
+        {"id": "e3", "kind": "event", "type": "notice"}],
+      "edges": [
+        {"kind": "concerns", "from": "e1", "to": "e2"},
+        {"kind": "concerns", "from": "e2", "to": "e3"}]}"#;
+    let ids = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let p = pack(&rule(
+        "  for x: event\n  where (earliest x).date is present",
+    ));
+    let got: Vec<Vec<String>> = findings(&p, case).into_iter().map(|(_, n)| n).collect();
+    assert_eq!(got, vec![ids(&["e1"]), ids(&["e2"])]);
+    let p = pack(&rule(
+        "  for a: event, b: event\n  where exists a -concerns-> f: event -concerns-> b",
+    ));
+    let got: Vec<Vec<String>> = findings(&p, case).into_iter().map(|(_, n)| n).collect();
+    assert_eq!(got, vec![ids(&["e1", "e3"])]);
+    let p = pack(&rule(
+        "  for a: event, b: event\n  where (count b) = 1 and a < b",
+    ));
+    assert_eq!(findings(&p, case).len(), 3);
+}
+
+/// Found by the differential test (a long run): in a pattern that names a
+/// variable twice, `v: event(type = notice) -concerns-> w: event(type =
+/// hearing) <-concerns- v`, the planner may start elsewhere (at the indexed
+/// `w`) and bind `v` at its second, bare mention; the shape's conditions,
+/// attached to the first mention, were then never tested, and events that
+/// are not notices matched.
+#[test]
+fn shape_of_a_variable_named_twice_is_tested() {
+    let case = r#"{"id": "c", "nodes": [
+        {"id": "k", "kind": "case"},
+        {"id": "h", "kind": "event", "type": "hearing"},
+        {"id": "n1", "kind": "event", "type": "notice", "qty": 1},
+        {"id": "n2", "kind": "event", "type": "notice", "qty": 2},
+        {"id": "d1", "kind": "event", "type": "detention", "qty": 1}],
+      "edges": [
+        {"kind": "concerns", "from": "n1", "to": "h"},
+        {"kind": "concerns", "from": "n2", "to": "h"},
+        {"kind": "concerns", "from": "d1", "to": "h"}]}"#;
+    let p = pack(&rule(
+        "  for v: event(qty = 1) -concerns-> w: event(type = hearing) <-concerns- v",
+    ));
+    let got: Vec<Vec<String>> = findings(&p, case).into_iter().map(|(_, n)| n).collect();
+    assert_eq!(
+        got,
+        vec![
+            vec!["d1".to_string(), "h".to_string()],
+            vec!["n1".to_string(), "h".to_string()]
+        ]
+    );
+    let p = pack(&rule(
+        "  for v: event(type = notice, qty > 1) -concerns-> w: event(type = hearing) <-concerns- v",
+    ));
+    let got: Vec<Vec<String>> = findings(&p, case).into_iter().map(|(_, n)| n).collect();
+    assert_eq!(got, vec![vec!["n2".to_string(), "h".to_string()]]);
+}
+
+// ------------------------------------------------- kept fuzz inputs
+
+/// The files kept under `tests/regressions/<target>/`, sorted.
+fn kept(target: &str) -> Vec<(String, Vec<u8>)> {
+    let dir = std::path::Path::new("tests/regressions").join(target);
+    let mut out: Vec<(String, Vec<u8>)> = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            (name, std::fs::read(e.path()).unwrap())
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn cn() -> &'static RulePack {
+    static PACK: std::sync::OnceLock<RulePack> = std::sync::OnceLock::new();
+    PACK.get_or_init(|| RulePack::load("rules/cn-criminal").unwrap())
+}
+
+/// Replays the inputs kept for the `parse_check` fuzz target through the
+/// same harness (with the shipped schema and common definitions when the
+/// input has no `pack` header, then a review of two example cases). An
+/// input named `ok-…` must check.
+#[test]
+fn kept_parse_check_inputs() {
+    let base: Vec<(String, String)> = ["schema.rules", "common.rules"]
+        .iter()
+        .map(|f| {
+            (
+                f.to_string(),
+                std::fs::read_to_string(format!("rules/cn-criminal/{f}")).unwrap(),
+            )
+        })
+        .collect();
+    let cases: Vec<String> = ["robbery-juvenile-defects", "theft-ordinary-clean"]
+        .iter()
+        .map(|c| std::fs::read_to_string(format!("examples/cases/{c}.json")).unwrap())
+        .collect();
+    for (name, bytes) in kept("parse_check") {
+        let Ok(text) = std::str::from_utf8(&bytes) else {
+            continue;
+        };
+        let mut files = vec![];
+        if !text.contains("pack ") {
+            files.extend(base.iter().cloned());
+        }
+        files.push(("fuzz.rules".to_string(), text.to_string()));
+        match RulePack::from_sources(files) {
+            Ok(p) => {
+                let opts = ReviewOptions {
+                    step_budget: 200_000,
+                    ..ReviewOptions::default()
+                };
+                for c in &cases {
+                    let g = p.load_case(c).unwrap();
+                    let _ = p.review_with(&g, &opts);
+                }
+            }
+            Err(e) => {
+                let msgs: Vec<String> = e.errors().map(|d| d.message.clone()).collect();
+                assert!(!name.starts_with("ok-"), "{name} must check: {msgs:?}");
+            }
+        }
+    }
+}
+
+/// Replays the inputs kept for the `load_case` and `review` fuzz targets:
+/// `ok-…` must load (and review), `err-…` must be a load error whose
+/// rendering stays short.
+#[test]
+fn kept_case_inputs() {
+    for target in ["load_case", "review"] {
+        for (name, bytes) in kept(target) {
+            let loaded = caselint::CaseGraph::from_reader(cn().schema().clone(), &bytes[..]);
+            match loaded {
+                Ok(g) => {
+                    assert!(!name.starts_with("err-"), "{target}/{name} must not load");
+                    let a = cn().review(&g).unwrap();
+                    let b = cn().review(&g).unwrap();
+                    assert_eq!(a.to_json(), b.to_json());
+                }
+                Err(e) => {
+                    assert!(!name.starts_with("ok-"), "{target}/{name} must load: {e}");
+                    assert!(
+                        e.to_string().len() < 4000,
+                        "{target}/{name}: error too long"
+                    );
+                }
+            }
+        }
+    }
+}

@@ -172,11 +172,10 @@ impl Hand {
             s.enum_value(e, v).unwrap()
         };
         let e = |n: &str| s.edge_kind(n).unwrap();
-        let labels = |kind: KindId, field: &str, names: &[&str]| -> Vec<String> {
+        let labels = |kind: KindId, field: &str| -> Vec<String> {
             let fid = s.field(kind, field).unwrap();
             let en = s.field_def(kind, fid).unwrap().ty.enum_id().unwrap();
             let n = s.enum_def(en).unwrap().values.len();
-            let _ = names;
             (0..n as u16)
                 .map(|v| {
                     prog.labels
@@ -235,8 +234,8 @@ impl Hand {
             e_imposed: e("imposed_on"),
             e_charged: e("charged_with"),
             fe_amount: s.edge_field(e_supports, "amount").unwrap(),
-            crime_zh: labels(k_charge, "crime", &CRIMES),
-            penalty_zh: labels(k_sentence, "penalty", &PENALTIES),
+            crime_zh: labels(k_charge, "crime"),
+            penalty_zh: labels(k_sentence, "penalty"),
         }
     }
 

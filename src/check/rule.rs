@@ -531,18 +531,46 @@ pub(super) fn slots_used(e: &Expr, out: &mut BTreeSet<Slot>) {
 }
 
 fn query_slots(q: &Query, out: &mut BTreeSet<Slot>) {
+    // The slots the pattern binds itself; every other node it names is an
+    // outer variable it reads: `earliest x` (no steps at all), the second
+    // bound end of `a -e-> f: event -e-> b`.
+    let own: BTreeSet<Slot> = q
+        .steps
+        .iter()
+        .filter_map(|s| match s {
+            QStep::Scan { slot, .. } => Some(*slot),
+            QStep::Expand {
+                to,
+                to_bound: false,
+                ..
+            } => Some(*to),
+            _ => None,
+        })
+        .collect();
+    if !own.contains(&q.head) {
+        out.insert(q.head);
+    }
     for s in &q.steps {
         match s {
-            QStep::Scan { tests, .. } | QStep::Check { tests, .. } => {
+            QStep::Scan { tests, .. } => tests.iter().for_each(|t| slots_used(&t.value, out)),
+            QStep::Check { slot, tests } => {
+                if !own.contains(slot) {
+                    out.insert(*slot);
+                }
                 tests.iter().for_each(|t| slots_used(&t.value, out))
             }
             QStep::Expand {
                 from,
+                to,
+                to_bound,
                 node_tests,
                 edge_tests,
                 ..
             } => {
                 out.insert(*from);
+                if *to_bound && !own.contains(to) {
+                    out.insert(*to);
+                }
                 node_tests
                     .iter()
                     .chain(edge_tests)

@@ -76,14 +76,15 @@ impl Ctx<'_> {
             Expr::Singleton(k) => self.g.singleton(*k).map_or(V::Absent, V::Node),
             Expr::Call(def, args) => self.call(*def, args, frame)?,
             Expr::Lookup(t, args) => {
-                let mut vals = Vec::with_capacity(args.len());
+                // Arguments on the stack: no allocation per call in the inner loop.
+                let mut vals: smallvec::SmallVec<[V; 4]> = smallvec::SmallVec::new();
                 for a in args {
                     vals.push(self.eval(a, frame)?);
                 }
                 self.lookup(*t, &vals)
             }
             Expr::Builtin(b, args) => {
-                let mut vals = Vec::with_capacity(args.len());
+                let mut vals: smallvec::SmallVec<[V; 4]> = smallvec::SmallVec::new();
                 for a in args {
                     vals.push(self.eval(a, frame)?);
                 }
@@ -213,8 +214,9 @@ impl Ctx<'_> {
             *slot = self.eval(a, frame)?;
         }
         // A definition is a function of its arguments and the case: computed once per
-        // argument tuple (when the arguments are simple values).
-        let key = if def.constant {
+        // argument tuple (when the arguments are simple values). Only one that runs a
+        // query is worth it: for the rest, hashing the key costs more than the body.
+        let key = if def.constant || !self.memo_worthy(id) {
             None
         } else {
             inner
@@ -237,6 +239,19 @@ impl Ctx<'_> {
             self.memo.insert(k, v.clone());
         }
         Ok(v)
+    }
+
+    /// Whether a definition's body runs a query, directly or through another definition.
+    fn memo_worthy(&mut self, id: DefId) -> bool {
+        if let Some(Some(b)) = self.memo_worthy.get(id.0 as usize) {
+            return *b;
+        }
+        let prog = self.prog;
+        let b = prog.def(id).is_none_or(|d| runs_query(&d.body, prog, 0));
+        if let Some(slot) = self.memo_worthy.get_mut(id.0 as usize) {
+            *slot = Some(b);
+        }
+        b
     }
 
     fn lookup(&self, t: TableId, args: &[V]) -> V {
@@ -573,6 +588,38 @@ fn unit_name(u: Unit) -> &'static str {
         Unit::Days => "days",
         Unit::Months => "months",
         Unit::Years => "years",
+    }
+}
+
+/// Whether evaluating `e` may run a graph query (`exists`, `count`, …), itself or
+/// through a definition it calls. Past a depth, assume it does.
+fn runs_query(e: &Expr, prog: &Program, depth: u32) -> bool {
+    if depth > 64 {
+        return true;
+    }
+    let r = |x: &Expr| runs_query(x, prog, depth + 1);
+    match e {
+        Expr::Quant(..) | Expr::Agg(..) => true,
+        Expr::Call(d, args) => args.iter().any(r) || prog.def(*d).is_none_or(|def| r(&def.body)),
+        Expr::List(xs) | Expr::Lookup(_, xs) | Expr::Builtin(_, xs) => xs.iter().any(r),
+        Expr::Format(ps) => ps.iter().any(|p| matches!(p, Piece::Hole(x) if r(x))),
+        Expr::Field(x, ..)
+        | Expr::EdgeField(x, ..)
+        | Expr::Column(x, _)
+        | Expr::Not(x)
+        | Expr::Neg(x)
+        | Expr::Is(x, ..)
+        | Expr::Duration(x, _) => r(x),
+        Expr::And(a, b)
+        | Expr::Or(a, b)
+        | Expr::Arith(_, a, b)
+        | Expr::In(a, b, _)
+        | Expr::Contains(a, b)
+        | Expr::ContainsAny(a, b)
+        | Expr::Otherwise(a, b) => r(a) || r(b),
+        Expr::Compare(a, rest) => r(a) || rest.iter().any(|(_, x)| r(x)),
+        Expr::If(c, a, b) => r(c) || r(a) || r(b),
+        Expr::Const(_) | Expr::Local(_) | Expr::Singleton(_) => false,
     }
 }
 

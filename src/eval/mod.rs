@@ -92,6 +92,8 @@ pub(crate) struct Ctx<'c> {
     pub(crate) consts: Vec<Option<V>>,
     /// Results of definitions with parameters, by argument tuple.
     pub(crate) memo: HashMap<(DefId, Vec<expr::MemoKey>), V>,
+    /// Per definition, once known: whether it runs a query, and so is worth a memo entry.
+    pub(crate) memo_worthy: Vec<Option<bool>>,
     pub(crate) edgeless: HashMap<(KindId, EdgeKindId), Arc<[NodeIx]>>,
     date_fields: Vec<(Option<FieldId>, Option<FieldId>)>,
     steps: u64,
@@ -178,6 +180,7 @@ impl<'c> Ctx<'c> {
             g,
             consts: vec![None; prog.defs.len()],
             memo: HashMap::new(),
+            memo_worthy: vec![None; prog.defs.len()],
             edgeless: HashMap::new(),
             date_fields,
             steps: 0,

@@ -98,7 +98,12 @@ impl<'c> Ctx<'c> {
                         return Ok(true);
                     }
                     if *to_bound {
-                        if frame.get(to.0 as usize) != Some(&V::Node(other)) {
+                        // A variable the pattern names twice may be bound at
+                        // its second mention (`v: item(…) -e-> p <-e- v`, planned
+                        // from `p`); its shape's tests apply where it is reached.
+                        if frame.get(to.0 as usize) != Some(&V::Node(other))
+                            || !cx.node_passes(other, node_tests, frame)?
+                        {
                             return Ok(true);
                         }
                     } else {

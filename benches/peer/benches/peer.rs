@@ -7,7 +7,12 @@
 //! `interp_json` / `vm_json` (from the JSON text). Sizes 10², 10³, 10⁴;
 //! set PEER_MAX=100000 to add 10⁵. A markdown summary of the medians and
 //! the ratios regorus / caselint follows criterion's output.
-#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![allow(
+    missing_docs,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing
+)]
 
 use caselint::RulePack;
 use caselint::r#gen::generate;
@@ -72,8 +77,14 @@ fn strip_rules(text: &str, keep: &str) -> String {
 }
 
 fn sizes() -> Vec<usize> {
-    let max: usize = std::env::var("PEER_MAX").ok().and_then(|s| s.parse().ok()).unwrap_or(10_000);
-    [100usize, 1_000, 10_000, 100_000].into_iter().filter(|n| *n <= max).collect()
+    let max: usize = std::env::var("PEER_MAX")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(10_000);
+    [100usize, 1_000, 10_000, 100_000]
+        .into_iter()
+        .filter(|n| *n <= max)
+        .collect()
 }
 
 fn peer(c: &mut Criterion) {
@@ -88,17 +99,33 @@ fn peer(c: &mut Criterion) {
             let case = pack.load_case(&json).unwrap();
             let input = Value::from_json_str(&json).unwrap();
             // Equal work: the same findings from all three.
-            let mut want: Vec<(String, Vec<String>)> =
-                pack.review(&case).unwrap().findings.into_iter().map(|f| (f.rule, f.nodes)).collect();
+            let mut want: Vec<(String, Vec<String>)> = pack
+                .review(&case)
+                .unwrap()
+                .findings
+                .into_iter()
+                .map(|f| (f.rule, f.nodes))
+                .collect();
             want.dedup();
-            assert_eq!(findings(&rule.interpret(&input)), want, "{id} interpreter, {n} nodes");
-            assert_eq!(findings(&run_vm(&mut vm, &input)), want, "{id} vm, {n} nodes");
+            assert_eq!(
+                findings(&rule.interpret(&input)),
+                want,
+                "{id} interpreter, {n} nodes"
+            );
+            assert_eq!(
+                findings(&run_vm(&mut vm, &input)),
+                want,
+                "{id} vm, {n} nodes"
+            );
             println!("{id} at {n} nodes: {} findings", want.len());
             g.bench_with_input(BenchmarkId::new("caselint", n), &case, |b, case| {
                 b.iter(|| pack.review(black_box(case)).unwrap())
             });
             g.bench_with_input(BenchmarkId::new("caselint_json", n), &json, |b, json| {
-                b.iter(|| pack.review(&pack.load_case(black_box(json)).unwrap()).unwrap())
+                b.iter(|| {
+                    pack.review(&pack.load_case(black_box(json)).unwrap())
+                        .unwrap()
+                })
             });
             g.bench_with_input(BenchmarkId::new("interp", n), &input, |b, input| {
                 b.iter(|| rule.interpret(black_box(input)))
@@ -118,11 +145,16 @@ fn peer(c: &mut Criterion) {
 }
 
 fn median(path: &str) -> Option<f64> {
-    let dir = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| {
-        let exe = std::env::current_exe().unwrap();
-        exe.ancestors().nth(3).map_or_else(|| PathBuf::from("target"), PathBuf::from)
-    });
-    let text = std::fs::read_to_string(dir.join("criterion").join(path).join("new/estimates.json")).ok()?;
+    let dir = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            let exe = std::env::current_exe().unwrap();
+            exe.ancestors()
+                .nth(3)
+                .map_or_else(|| PathBuf::from("target"), PathBuf::from)
+        });
+    let text = std::fs::read_to_string(dir.join("criterion").join(path).join("new/estimates.json"))
+        .ok()?;
     let v: serde_json::Value = serde_json::from_str(&text).ok()?;
     v["median"]["point_estimate"].as_f64().map(|ns| ns / 1e9)
 }
@@ -139,20 +171,35 @@ fn fmt_t(s: f64) -> String {
 
 fn summary() {
     println!("\n## Peer summary (criterion medians of this run)\n");
-    println!("| rule | nodes | caselint | caselint+JSON | interp | interp+JSON | vm | vm+JSON | interp/caselint | vm/caselint | interp+JSON / caselint+JSON | vm+JSON / caselint+JSON |");
+    println!(
+        "| rule | nodes | caselint | caselint+JSON | interp | interp+JSON | vm | vm+JSON | interp/caselint | vm/caselint | interp+JSON / caselint+JSON | vm+JSON / caselint+JSON |"
+    );
     println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (_, p) in RULES {
         for n in sizes() {
             let m = |k: &str| median(&format!("peer_{p}/{k}/{n}"));
-            let (Some(c), Some(cj), Some(i), Some(ij), Some(v), Some(vj)) =
-                (m("caselint"), m("caselint_json"), m("interp"), m("interp_json"), m("vm"), m("vm_json"))
-            else {
+            let (Some(c), Some(cj), Some(i), Some(ij), Some(v), Some(vj)) = (
+                m("caselint"),
+                m("caselint_json"),
+                m("interp"),
+                m("interp_json"),
+                m("vm"),
+                m("vm_json"),
+            ) else {
                 continue;
             };
             println!(
                 "| {p} | {n} | {} | {} | {} | {} | {} | {} | {:.0}× | {:.0}× | {:.0}× | {:.0}× |",
-                fmt_t(c), fmt_t(cj), fmt_t(i), fmt_t(ij), fmt_t(v), fmt_t(vj),
-                i / c, v / c, ij / cj, vj / cj
+                fmt_t(c),
+                fmt_t(cj),
+                fmt_t(i),
+                fmt_t(ij),
+                fmt_t(v),
+                fmt_t(vj),
+                i / c,
+                v / c,
+                ij / cj,
+                vj / cj
             );
         }
     }

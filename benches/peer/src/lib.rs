@@ -46,7 +46,9 @@ impl RegoRule {
         let entry = format!("data.caselint.{package}.findings");
         let rc: Rc<str> = entry.as_str().into();
         // The RVM gets common_vm.rego: see there why.
-        let compiled = engine_with("common_vm.rego").compile_with_entrypoint(&rc).unwrap();
+        let compiled = engine_with("common_vm.rego")
+            .compile_with_entrypoint(&rc)
+            .unwrap();
         let program = Compiler::compile_from_policy(&compiled, &[entry.as_str()]).unwrap();
         RegoRule {
             id,

@@ -9,7 +9,11 @@ use regorus::Value;
 
 #[test]
 fn rego_rules_give_caselints_findings() {
-    let pack = RulePack::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../../rules/cn-criminal")).unwrap();
+    let pack = RulePack::load(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../rules/cn-criminal"
+    ))
+    .unwrap();
     let mut rules = all_rules();
     let mut vms: Vec<_> = rules.iter().map(|r| r.new_vm()).collect();
     let mut seen = vec![0usize; rules.len()];
@@ -29,7 +33,11 @@ fn rego_rules_give_caselints_findings() {
                 .collect();
             want.dedup();
             let got = findings(&r.interpret(&input));
-            assert_eq!(got, want, "interpreter, {}: {nodes} nodes, seed {seed}", r.id);
+            assert_eq!(
+                got, want,
+                "interpreter, {}: {nodes} nodes, seed {seed}",
+                r.id
+            );
             let got = findings(&run_vm(&mut vms[i], &input));
             assert_eq!(got, want, "vm, {}: {nodes} nodes, seed {seed}", r.id);
             seen[i] += want.len();
