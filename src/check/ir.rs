@@ -196,6 +196,74 @@ pub enum Expr {
     Agg(Agg, Option<Box<Expr>>, Box<Query>),
 }
 
+impl Expr {
+    /// The expressions directly inside this one, in order: operands, arguments,
+    /// holes, and for quantifiers and aggregates every expression of the query
+    /// (field-test values, the filter) and the body or value.
+    pub fn children(&self) -> Vec<&Expr> {
+        let mut out: Vec<&Expr> = vec![];
+        match self {
+            Expr::Const(_) | Expr::Local(_) | Expr::Singleton(_) => {}
+            Expr::List(xs) | Expr::Call(_, xs) | Expr::Lookup(_, xs) | Expr::Builtin(_, xs) => {
+                out.extend(xs)
+            }
+            Expr::Format(ps) => out.extend(ps.iter().filter_map(|p| match p {
+                Piece::Hole(x) => Some(x),
+                Piece::Lit(_) => None,
+            })),
+            Expr::Field(x, ..)
+            | Expr::EdgeField(x, ..)
+            | Expr::Column(x, _)
+            | Expr::Not(x)
+            | Expr::Neg(x)
+            | Expr::Is(x, ..)
+            | Expr::Duration(x, _) => out.push(x),
+            Expr::And(a, b)
+            | Expr::Or(a, b)
+            | Expr::Arith(_, a, b)
+            | Expr::In(a, b, _)
+            | Expr::Contains(a, b)
+            | Expr::ContainsAny(a, b)
+            | Expr::Otherwise(a, b) => out.extend([&**a, &**b]),
+            Expr::Compare(a, rest) => {
+                out.push(a);
+                out.extend(rest.iter().map(|(_, x)| x));
+            }
+            Expr::If(c, a, b) => out.extend([&**c, &**a, &**b]),
+            Expr::Quant(_, q, body) => {
+                out.extend(q.exprs());
+                out.extend(body.as_deref());
+            }
+            Expr::Agg(_, v, q) => {
+                out.extend(q.exprs());
+                out.extend(v.as_deref());
+            }
+        }
+        out
+    }
+}
+
+impl Query {
+    /// Every expression of the query: field-test values of its steps, then the filter.
+    pub fn exprs(&self) -> Vec<&Expr> {
+        let mut out: Vec<&Expr> = vec![];
+        for s in &self.steps {
+            match s {
+                QStep::Scan { tests, .. } | QStep::Check { tests, .. } => {
+                    out.extend(tests.iter().map(|t| &t.value))
+                }
+                QStep::Expand {
+                    node_tests,
+                    edge_tests,
+                    ..
+                } => out.extend(node_tests.iter().chain(edge_tests).map(|t| &t.value)),
+            }
+        }
+        out.extend(self.filter.as_ref());
+        out
+    }
+}
+
 /// A condition on a field of the node or edge just matched.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FieldTest {

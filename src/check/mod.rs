@@ -553,7 +553,7 @@ impl Checker<'_> {
             let mut visit = |e: &Expr| h = h.max(height(e, defs, &mut memo, 0));
             for op in &r.ops {
                 match op {
-                    Op::Match(q) => visit_query(q, &mut visit),
+                    Op::Match(q) => q.exprs().into_iter().for_each(&mut visit),
                     Op::Value(_, e) | Op::Each(_, e) | Op::Let(_, e) | Op::Where(e, _) => visit(e),
                 }
             }
@@ -571,27 +571,6 @@ impl Checker<'_> {
                 );
             }
         }
-    }
-}
-
-fn visit_query(q: &Query, visit: &mut dyn FnMut(&Expr)) {
-    for s in &q.steps {
-        match s {
-            QStep::Scan { tests, .. } | QStep::Check { tests, .. } => {
-                tests.iter().for_each(|t| visit(&t.value))
-            }
-            QStep::Expand {
-                node_tests,
-                edge_tests,
-                ..
-            } => node_tests
-                .iter()
-                .chain(edge_tests)
-                .for_each(|t| visit(&t.value)),
-        }
-    }
-    if let Some(f) = &q.filter {
-        visit(f);
     }
 }
 
@@ -613,90 +592,16 @@ fn def_height(i: usize, defs: &[Def], memo: &mut Vec<Option<u32>>, guard: u32) -
 
 /// Nesting of an expression, a called definition counting as its own height.
 fn height(e: &Expr, defs: &[Def], memo: &mut Vec<Option<u32>>, guard: u32) -> u32 {
-    let mut sub = 0u32;
-    let mut take =
-        |x: &Expr, memo: &mut Vec<Option<u32>>| sub = sub.max(height(x, defs, memo, guard));
-    match e {
-        Expr::Const(_) | Expr::Local(_) | Expr::Singleton(_) => {}
-        Expr::Call(d, args) => {
-            for a in args {
-                take(a, memo);
-            }
-            let h = def_height(d.0 as usize, defs, memo, guard + 1);
-            sub = sub.max(h);
-        }
-        Expr::Format(ps) => {
-            for p in ps {
-                if let Piece::Hole(x) = p {
-                    take(x, memo);
-                }
-            }
-        }
-        Expr::List(xs) | Expr::Lookup(_, xs) | Expr::Builtin(_, xs) => {
-            xs.iter().for_each(|x| take(x, memo))
-        }
-        Expr::Field(x, ..)
-        | Expr::EdgeField(x, ..)
-        | Expr::Column(x, _)
-        | Expr::Not(x)
-        | Expr::Neg(x)
-        | Expr::Is(x, ..)
-        | Expr::Duration(x, _) => take(x, memo),
-        Expr::And(a, b)
-        | Expr::Or(a, b)
-        | Expr::Arith(_, a, b)
-        | Expr::In(a, b, _)
-        | Expr::Contains(a, b)
-        | Expr::ContainsAny(a, b)
-        | Expr::Otherwise(a, b) => {
-            take(a, memo);
-            take(b, memo);
-        }
-        Expr::Compare(a, rest) => {
-            take(a, memo);
-            for (_, x) in rest {
-                take(x, memo);
-            }
-        }
-        Expr::If(a, b, c) => {
-            take(a, memo);
-            take(b, memo);
-            take(c, memo);
-        }
-        Expr::Quant(_, q, body) => {
-            let mut exprs: Vec<&Expr> = vec![];
-            visit_query_collect(q, &mut exprs);
-            exprs.extend(body.as_deref());
-            for x in exprs {
-                take(x, memo);
-            }
-        }
-        Expr::Agg(_, v, q) => {
-            let mut exprs: Vec<&Expr> = vec![];
-            visit_query_collect(q, &mut exprs);
-            exprs.extend(v.as_deref());
-            for x in exprs {
-                take(x, memo);
-            }
-        }
+    let mut sub = e
+        .children()
+        .into_iter()
+        .map(|x| height(x, defs, memo, guard))
+        .max()
+        .unwrap_or(0);
+    if let Expr::Call(d, _) = e {
+        sub = sub.max(def_height(d.0 as usize, defs, memo, guard + 1));
     }
     sub + 1
-}
-
-fn visit_query_collect<'e>(q: &'e Query, out: &mut Vec<&'e Expr>) {
-    for s in &q.steps {
-        match s {
-            QStep::Scan { tests, .. } | QStep::Check { tests, .. } => {
-                out.extend(tests.iter().map(|t| &t.value))
-            }
-            QStep::Expand {
-                node_tests,
-                edge_tests,
-                ..
-            } => out.extend(node_tests.iter().chain(edge_tests).map(|t| &t.value)),
-        }
-    }
-    out.extend(q.filter.as_ref());
 }
 
 /// Whether a value of type `b` may stand where `a` is expected.

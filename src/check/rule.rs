@@ -186,7 +186,7 @@ impl<'a> Checker<'a> {
                     self.binding_clause(c, &mut ops, &mut report)
                 }
                 other => {
-                    let span = clause_span(other);
+                    let span = other.span();
                     self.error(
                         Code::MisplacedClause,
                         span,
@@ -237,23 +237,6 @@ impl<'a> Checker<'a> {
             report,
             nslots: self.frame.max,
         })
-    }
-}
-
-fn clause_span(c: &Clause) -> ast::Span {
-    match c {
-        Clause::Severity(_, s)
-        | Clause::Title(_, s)
-        | Clause::Cite(_, s)
-        | Clause::Tags(_, s)
-        | Clause::Message(_, _, s)
-        | Clause::InForce(_, _, s)
-        | Clause::For(_, s)
-        | Clause::Let(_, _, s)
-        | Clause::Where(_, s)
-        | Clause::Unless(_, s)
-        | Clause::Require(_, s)
-        | Clause::Due(_, s) => *s,
     }
 }
 
@@ -473,60 +456,16 @@ fn binds(op: &Op) -> Vec<Slot> {
 
 /// Every slot an expression reads (including inside quantifiers).
 pub(super) fn slots_used(e: &Expr, out: &mut BTreeSet<Slot>) {
-    let mut walk = |x: &Expr| slots_used(x, out);
     match e {
-        Expr::Const(_) | Expr::Singleton(_) => {}
         Expr::Local(s) => {
             out.insert(*s);
         }
-        Expr::Format(pieces) => {
-            for p in pieces {
-                if let Piece::Hole(x) = p {
-                    slots_used(x, out);
-                }
-            }
-        }
-        Expr::List(xs) | Expr::Call(_, xs) | Expr::Lookup(_, xs) | Expr::Builtin(_, xs) => {
-            xs.iter().for_each(walk)
-        }
-        Expr::Field(x, ..)
-        | Expr::EdgeField(x, ..)
-        | Expr::Column(x, _)
-        | Expr::Not(x)
-        | Expr::Neg(x)
-        | Expr::Is(x, ..)
-        | Expr::Duration(x, _) => walk(x),
-        Expr::And(a, b)
-        | Expr::Or(a, b)
-        | Expr::Arith(_, a, b)
-        | Expr::In(a, b, _)
-        | Expr::Contains(a, b)
-        | Expr::ContainsAny(a, b)
-        | Expr::Otherwise(a, b) => {
-            walk(a);
-            walk(b);
-        }
-        Expr::Compare(a, rest) => {
-            walk(a);
-            rest.iter().for_each(|(_, x)| slots_used(x, out));
-        }
-        Expr::If(a, b, c) => {
-            walk(a);
-            walk(b);
-            walk(c);
-        }
-        Expr::Quant(_, q, body) => {
-            query_slots(q, out);
-            if let Some(b) = body {
-                slots_used(b, out);
-            }
-        }
-        Expr::Agg(_, v, q) => {
-            query_slots(q, out);
-            if let Some(v) = v {
-                slots_used(v, out);
-            }
-        }
+        // The outer variables a pattern starts from or reaches.
+        Expr::Quant(_, q, _) | Expr::Agg(_, _, q) => query_slots(q, out),
+        _ => {}
+    }
+    for x in e.children() {
+        slots_used(x, out);
     }
 }
 

@@ -597,29 +597,19 @@ fn runs_query(e: &Expr, prog: &Program, depth: u32) -> bool {
     if depth > 64 {
         return true;
     }
-    let r = |x: &Expr| runs_query(x, prog, depth + 1);
     match e {
         Expr::Quant(..) | Expr::Agg(..) => true,
-        Expr::Call(d, args) => args.iter().any(r) || prog.def(*d).is_none_or(|def| r(&def.body)),
-        Expr::List(xs) | Expr::Lookup(_, xs) | Expr::Builtin(_, xs) => xs.iter().any(r),
-        Expr::Format(ps) => ps.iter().any(|p| matches!(p, Piece::Hole(x) if r(x))),
-        Expr::Field(x, ..)
-        | Expr::EdgeField(x, ..)
-        | Expr::Column(x, _)
-        | Expr::Not(x)
-        | Expr::Neg(x)
-        | Expr::Is(x, ..)
-        | Expr::Duration(x, _) => r(x),
-        Expr::And(a, b)
-        | Expr::Or(a, b)
-        | Expr::Arith(_, a, b)
-        | Expr::In(a, b, _)
-        | Expr::Contains(a, b)
-        | Expr::ContainsAny(a, b)
-        | Expr::Otherwise(a, b) => r(a) || r(b),
-        Expr::Compare(a, rest) => r(a) || rest.iter().any(|(_, x)| r(x)),
-        Expr::If(c, a, b) => r(c) || r(a) || r(b),
-        Expr::Const(_) | Expr::Local(_) | Expr::Singleton(_) => false,
+        Expr::Call(d, _)
+            if prog
+                .def(*d)
+                .is_none_or(|def| runs_query(&def.body, prog, depth + 1)) =>
+        {
+            true
+        }
+        _ => e
+            .children()
+            .into_iter()
+            .any(|x| runs_query(x, prog, depth + 1)),
     }
 }
 

@@ -394,6 +394,26 @@ pub enum Clause {
     Due(Expr, Span),
 }
 
+impl Clause {
+    /// Where the clause is written.
+    pub fn span(&self) -> Span {
+        match self {
+            Clause::Severity(_, s)
+            | Clause::Title(_, s)
+            | Clause::Cite(_, s)
+            | Clause::Tags(_, s)
+            | Clause::Message(_, _, s)
+            | Clause::InForce(_, _, s)
+            | Clause::For(_, s)
+            | Clause::Let(_, _, s)
+            | Clause::Where(_, s)
+            | Clause::Unless(_, s)
+            | Clause::Require(_, s)
+            | Clause::Due(_, s) => *s,
+        }
+    }
+}
+
 /// A `for` binding.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Binding {

@@ -527,7 +527,7 @@ impl Fmt<'_> {
                             Some(Clause::Where(..)) => Follow::Where,
                             _ => Follow::Closed,
                         };
-                        let span = clause_span(c);
+                        let span = c.span();
                         Member {
                             start: span.start,
                             end: span.end,
@@ -542,7 +542,7 @@ impl Fmt<'_> {
                 let mut parts: Vec<(Span, Option<&Clause>, Option<&Column>)> = v
                     .clauses
                     .iter()
-                    .map(|c| (clause_span(c), Some(c), None))
+                    .map(|c| (c.span(), Some(c), None))
                     .chain(v.columns.iter().map(|c| (c.span, None, Some(c))))
                     .collect();
                 parts.sort_by_key(|(s, ..)| s.start);
@@ -605,23 +605,6 @@ fn item_span(it: &Item) -> Span {
         Item::Calendar(x) => x.span,
         Item::Rule(x) => x.span,
         Item::View(x) => x.span,
-    }
-}
-
-fn clause_span(c: &Clause) -> Span {
-    match c {
-        Clause::Severity(_, s)
-        | Clause::Title(_, s)
-        | Clause::Cite(_, s)
-        | Clause::Tags(_, s)
-        | Clause::Message(_, _, s)
-        | Clause::InForce(_, _, s)
-        | Clause::For(_, s)
-        | Clause::Let(_, _, s)
-        | Clause::Where(_, s)
-        | Clause::Unless(_, s)
-        | Clause::Require(_, s)
-        | Clause::Due(_, s) => *s,
     }
 }
 
