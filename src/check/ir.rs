@@ -321,6 +321,10 @@ pub enum QStep {
         node_tests: Vec<FieldTest>,
         /// Slot the edge is bound to (`-s: supports->`).
         edge_slot: Option<Slot>,
+        /// Only nodes whose id is above the node in this slot (`where a < b`,
+        /// `b` the node reached): the edges are sorted by the other end's id,
+        /// so the step starts after it.
+        above: Option<Slot>,
         /// Field tests on the edge.
         edge_tests: Vec<FieldTest>,
     },
@@ -354,6 +358,35 @@ pub enum Op {
     Let(Slot, Expr),
     /// `where cond`
     Where(Expr, Span),
+    /// One conjunct of a `where`, in a rule's [`Rule::plan`]: `where a and b`
+    /// becomes two, each placed where its variables are bound.
+    Cond(Expr, CondOf),
+}
+
+/// Which `where` a [`Op::Cond`] comes from, for coverage.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CondOf {
+    /// Index of the `where` in [`Rule::ops`].
+    pub clause: u32,
+    /// Whether this is the last of the clause's conjuncts the plan tests: a
+    /// binding that passes it passed the whole clause.
+    pub last: bool,
+}
+
+/// When the review computes a `let` that no binding step needs: just before
+/// the first clause that reads it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Stage {
+    /// The `in force … on` date.
+    InForce,
+    /// The `unless` of this index.
+    Unless(u32),
+    /// The `require`.
+    Require,
+    /// The `due`.
+    Due,
+    /// The finding: messages, title, citation and the nodes it lists.
+    Finding,
 }
 
 /// A text in several languages, with holes.
@@ -387,8 +420,15 @@ pub struct Rule {
     pub cite: Texts,
     /// Tags.
     pub tags: Vec<String>,
-    /// The binding sequence.
+    /// The binding sequence, clause by clause (what `explain` shows).
     pub ops: Vec<Op>,
+    /// The binding sequence a review runs: `ops` with each `where` split into
+    /// its conjuncts, each tested as soon as its variables are bound, and the
+    /// `let`s no binding step reads moved to [`Rule::late`].
+    pub plan: Vec<Op>,
+    /// `let`s computed after the bindings, at the stage that first reads them, in
+    /// written order.
+    pub late: Vec<(Slot, Expr, Stage)>,
     /// `unless` conditions.
     pub unless: Vec<(Expr, Span)>,
     /// `in force from … until … on …`

@@ -8,6 +8,7 @@
 mod expr;
 pub mod ir;
 mod pattern;
+mod plan;
 mod rule;
 mod schema;
 
@@ -554,7 +555,11 @@ impl Checker<'_> {
             for op in &r.ops {
                 match op {
                     Op::Match(q) => q.exprs().into_iter().for_each(&mut visit),
-                    Op::Value(_, e) | Op::Each(_, e) | Op::Let(_, e) | Op::Where(e, _) => visit(e),
+                    Op::Value(_, e)
+                    | Op::Each(_, e)
+                    | Op::Let(_, e)
+                    | Op::Where(e, _)
+                    | Op::Cond(e, _) => visit(e),
                 }
             }
             for (e, _) in r.unless.iter().chain(r.require.iter()) {

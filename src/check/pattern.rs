@@ -474,6 +474,7 @@ impl<'a> Checker<'a> {
                 kind: Some(to.kind),
                 node_tests,
                 edge_slot: edge_slots.get(edge_ix).copied().flatten(),
+                above: None,
                 edge_tests: e.tests.clone(),
             });
             bound.insert(to.slot);

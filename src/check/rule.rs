@@ -147,6 +147,17 @@ impl<'a> Checker<'a> {
             );
         }
         let ops = push_down_wheres(ops);
+        let messages: Vec<(Option<Expr>, Texts)> =
+            messages.into_iter().map(|(c, t, _)| (c, t)).collect();
+        let (plan, late) = super::plan::plan(
+            &ops,
+            super::plan::Consumers {
+                in_force: in_force.as_ref().map(|(_, _, e)| e),
+                unless: unless.iter().map(|(e, _)| e).collect(),
+                require: require.as_ref().map(|(e, _)| e),
+                due: due.as_ref(),
+            },
+        );
         let rule = Rule {
             id: r.id.name.clone(),
             part: r.part.as_ref().map(|p| p.name.clone()),
@@ -155,11 +166,13 @@ impl<'a> Checker<'a> {
             cite: cite?,
             tags,
             ops,
+            plan,
+            late,
             unless,
             in_force,
             require,
             due,
-            messages: messages.into_iter().map(|(c, t, _)| (c, t)).collect(),
+            messages,
             report,
             slot_names: self.frame.names.clone(),
             nslots: self.frame.max,
@@ -436,7 +449,7 @@ fn push_down_wheres(ops: Vec<Op>) -> Vec<Op> {
     out
 }
 
-fn binds(op: &Op) -> Vec<Slot> {
+pub(super) fn binds(op: &Op) -> Vec<Slot> {
     match op {
         Op::Match(q) => q
             .steps
@@ -450,7 +463,7 @@ fn binds(op: &Op) -> Vec<Slot> {
             })
             .collect(),
         Op::Value(s, _) | Op::Each(s, _) | Op::Let(s, _) => vec![*s],
-        Op::Where(..) => vec![],
+        Op::Where(..) | Op::Cond(..) => vec![],
     }
 }
 
@@ -469,7 +482,7 @@ pub(super) fn slots_used(e: &Expr, out: &mut BTreeSet<Slot>) {
     }
 }
 
-fn query_slots(q: &Query, out: &mut BTreeSet<Slot>) {
+pub(super) fn query_slots(q: &Query, out: &mut BTreeSet<Slot>) {
     // The slots the pattern binds itself; every other node it names is an
     // outer variable it reads: `earliest x` (no steps at all), the second
     // bound end of `a -e-> f: event -e-> b`.

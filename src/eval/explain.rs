@@ -185,7 +185,7 @@ fn walk(
     focus: Option<NodeIx>,
     opts: &ReviewOptions,
     out: &mut Explanation,
-) -> Result<(), EvalError> {
+) -> super::expr::R<()> {
     let Some(op) = rule.ops.get(i) else {
         if binds_focus(frame, focus) {
             let t = finish(cx, rule, frame, sources, opts)?;
@@ -230,6 +230,12 @@ fn walk(
             walk(cx, rule, i + 1, frame, sources, focus, opts, out)?;
             set(frame, *slot, V::Absent);
         }
+        Op::Cond(e, _) => {
+            // Only in review plans; explanations follow the clauses as written.
+            if cx.eval(e, frame)? == V::Bool(true) {
+                walk(cx, rule, i + 1, frame, sources, focus, opts, out)?;
+            }
+        }
         Op::Where(e, span) => {
             let v = cx.eval(e, frame)?;
             if v == V::Bool(true) {
@@ -261,7 +267,7 @@ fn finish(
     frame: &mut [V],
     sources: &SourceMap,
     opts: &ReviewOptions,
-) -> Result<BindingTrace, EvalError> {
+) -> super::expr::R<BindingTrace> {
     let mut conditions = vec![];
     for op in &rule.ops {
         if let Op::Where(_, span) = op {
@@ -329,7 +335,7 @@ fn collect_searches(
     frame: &mut [V],
     sources: &SourceMap,
     out: &mut Vec<Search>,
-) -> Result<(), EvalError> {
+) -> super::expr::R<()> {
     match e {
         Expr::And(a, b) | Expr::Or(a, b) => {
             collect_searches(cx, a, frame, sources, out)?;

@@ -7,8 +7,9 @@ use crate::syntax::ast::{Agg, Quant, Unit};
 use rust_decimal::Decimal;
 use std::sync::Arc;
 
-/// What evaluation can stop on: a limit, never bad input.
-pub type R<T> = Result<T, super::EvalError>;
+/// What evaluation can stop on: a limit, never bad input. Boxed, so a
+/// result is no larger than its value (every expression returns one).
+pub type R<T> = Result<T, Box<super::EvalError>>;
 
 fn truth(v: &V) -> Option<bool> {
     v.truth()
@@ -23,7 +24,57 @@ fn kleene_not(v: V) -> V {
 
 impl Ctx<'_> {
     /// Evaluates an expression in a frame.
+    ///
+    /// The commonest leaves are answered here, without entering the large
+    /// `eval_full` (whose prologue and frame cost more than they do).
+    #[inline]
     pub(crate) fn eval(&mut self, e: &Expr, frame: &mut [V]) -> R<V> {
+        match e {
+            Expr::Const(c) => Ok(V::from_const(c)),
+            Expr::Local(s) => Ok(frame.get(s.0 as usize).cloned().unwrap_or(V::Absent)),
+            Expr::Field(base, f, ty) => Ok(match self.node_of(base, frame)? {
+                Some(n) => self
+                    .g
+                    .field(n, *f)
+                    .map_or(V::Absent, |v| V::from_stored(v, ty)),
+                None => V::Absent,
+            }),
+            Expr::EdgeField(base, f, ty) => {
+                let edge = match &**base {
+                    Expr::Local(s) => match frame.get(s.0 as usize) {
+                        Some(V::Edge(x)) => Some(*x),
+                        _ => None,
+                    },
+                    other => match self.eval_full(other, frame)? {
+                        V::Edge(x) => Some(x),
+                        _ => None,
+                    },
+                };
+                Ok(edge
+                    .and_then(|x| self.g.edge_field(x, *f))
+                    .map_or(V::Absent, |v| V::from_stored(v, ty)))
+            }
+            _ => self.eval_full(e, frame),
+        }
+    }
+
+    /// The node an expression denotes, if it is one; a variable is read in place.
+    #[inline]
+    fn node_of(&mut self, e: &Expr, frame: &mut [V]) -> R<Option<crate::graph::NodeIx>> {
+        Ok(match e {
+            Expr::Local(s) => match frame.get(s.0 as usize) {
+                Some(V::Node(n)) => Some(*n),
+                _ => None,
+            },
+            other => match self.eval_full(other, frame)? {
+                V::Node(n) => Some(n),
+                _ => None,
+            },
+        })
+    }
+
+    #[inline(never)]
+    fn eval_full(&mut self, e: &Expr, frame: &mut [V]) -> R<V> {
         Ok(match e {
             Expr::Const(c) => V::from_const(c),
             Expr::List(items) => {
@@ -141,8 +192,28 @@ impl Ctx<'_> {
             }
             Expr::In(x, list, negated) => {
                 let x = self.eval(x, frame)?;
-                let l = self.eval(list, frame)?;
-                let r = member(&x, &l, self.g);
+                let r = if let Expr::List(items) = &**list {
+                    // A list written out: compared item by item, never built.
+                    if !x.is_present() {
+                        V::Absent
+                    } else {
+                        let mut out = V::Bool(false);
+                        for i in items {
+                            match equal(&x, &self.eval(i, frame)?, self.g) {
+                                Some(true) => {
+                                    out = V::Bool(true);
+                                    break;
+                                }
+                                Some(false) => {}
+                                None => out = V::Absent,
+                            }
+                        }
+                        out
+                    }
+                } else {
+                    let l = self.eval(list, frame)?;
+                    member(&x, &l, self.g)
+                };
                 if *negated { kleene_not(r) } else { r }
             }
             Expr::Contains(list, x) => {
@@ -209,7 +280,9 @@ impl Ctx<'_> {
         {
             return Ok(v.clone());
         }
-        let mut inner = vec![V::Absent; def.nslots as usize];
+        // The definition's frame, on the stack for the usual few slots.
+        let mut inner: smallvec::SmallVec<[V; 8]> =
+            smallvec::smallvec![V::Absent; def.nslots as usize];
         for (slot, a) in inner.iter_mut().zip(args) {
             *slot = self.eval(a, frame)?;
         }
@@ -491,7 +564,7 @@ fn cmp_key(
         Option<jiff::civil::Time>,
         crate::graph::NodeIx,
     ),
-    g: &crate::graph::CaseGraph,
+    _g: &crate::graph::CaseGraph,
 ) -> std::cmp::Ordering {
     a.0.cmp(&b.0)
         .then_with(|| match (a.1, b.1) {
@@ -500,7 +573,8 @@ fn cmp_key(
             (None, Some(_)) => std::cmp::Ordering::Greater,
             (None, None) => std::cmp::Ordering::Equal,
         })
-        .then_with(|| g.node_id(a.2).cmp(g.node_id(b.2)))
+        // Node indices follow sorted ids.
+        .then_with(|| a.2.cmp(&b.2))
 }
 
 /// `x in list` under three-valued logic.

@@ -85,6 +85,12 @@ pub enum EvalError {
     SchemaMismatch,
 }
 
+impl From<Box<EvalError>> for EvalError {
+    fn from(e: Box<EvalError>) -> Self {
+        *e
+    }
+}
+
 /// Per-review evaluation state.
 pub(crate) struct Ctx<'c> {
     pub(crate) prog: &'c Program,
@@ -94,7 +100,7 @@ pub(crate) struct Ctx<'c> {
     pub(crate) memo: HashMap<(DefId, Vec<expr::MemoKey>), V>,
     /// Per definition, once known: whether it runs a query, and so is worth a memo entry.
     pub(crate) memo_worthy: Vec<Option<bool>>,
-    pub(crate) edgeless: HashMap<(KindId, EdgeKindId), Arc<[NodeIx]>>,
+    pub(crate) edgeless: HashMap<(KindId, EdgeKindId, Option<(FieldId, u16)>), Arc<[NodeIx]>>,
     date_fields: Vec<(Option<FieldId>, Option<FieldId>)>,
     steps: u64,
     budget: u64,
@@ -192,13 +198,14 @@ impl<'c> Ctx<'c> {
         }
     }
 
-    pub(crate) fn tick(&mut self) -> Result<(), EvalError> {
+    #[inline]
+    pub(crate) fn tick(&mut self) -> expr::R<()> {
         self.steps += 1;
         if self.steps > self.budget {
-            return Err(EvalError::StepBudget {
+            return Err(Box::new(EvalError::StepBudget {
                 rule: self.rule.clone(),
                 budget: self.budget,
-            });
+            }));
         }
         Ok(())
     }
@@ -222,7 +229,7 @@ impl<'c> Ctx<'c> {
         i: usize,
         frame: &mut [V],
         k: &mut query::Visit<'_, 'c>,
-    ) -> Result<bool, EvalError> {
+    ) -> expr::R<bool> {
         let Some(op) = ops.get(i) else {
             return k(self, frame);
         };
@@ -272,7 +279,33 @@ impl<'c> Ctx<'c> {
                     Ok(true)
                 }
             }
+            Op::Cond(e, of) => {
+                let v = self.eval(e, frame)?;
+                let pass = v == V::Bool(true);
+                // The clause is false when a conjunct is, true when its last one passes.
+                if let Some(c) = &mut self.cov
+                    && (!pass || of.last)
+                {
+                    c.note(self.rule_index, Cond::Where(of.clause as usize), &v);
+                }
+                if pass {
+                    self.bindings(ops, i + 1, frame, k)
+                } else {
+                    Ok(true)
+                }
+            }
         }
+    }
+
+    /// Computes the late `let`s of a stage.
+    fn late(&mut self, rule: &Rule, stage: Stage, frame: &mut [V]) -> expr::R<()> {
+        for (slot, e, s) in &rule.late {
+            if *s == stage {
+                let v = self.eval(e, frame)?;
+                set(frame, *slot, v);
+            }
+        }
+        Ok(())
     }
 
     /// What a complete binding yields: nothing, a breach, or a pending obligation.
@@ -281,8 +314,9 @@ impl<'c> Ctx<'c> {
         rule: &Rule,
         frame: &mut [V],
         as_of: Option<Date>,
-    ) -> Result<Outcome, EvalError> {
+    ) -> expr::R<Outcome> {
         if let Some((from, until, on)) = &rule.in_force {
+            self.late(rule, Stage::InForce, frame)?;
             let V::Date(d) = self.eval(on, frame)? else {
                 return Ok(Outcome::NotInForce);
             };
@@ -291,6 +325,7 @@ impl<'c> Ctx<'c> {
             }
         }
         for (k, (u, _)) in rule.unless.iter().enumerate() {
+            self.late(rule, Stage::Unless(k as u32), frame)?;
             let v = self.eval(u, frame)?;
             if let Some(c) = &mut self.cov {
                 c.note(self.rule_index, Cond::Unless(k), &v);
@@ -300,6 +335,7 @@ impl<'c> Ctx<'c> {
             }
         }
         if let Some((req, _)) = &rule.require {
+            self.late(rule, Stage::Require, frame)?;
             let v = self.eval(req, frame)?;
             if let Some(c) = &mut self.cov {
                 c.note(self.rule_index, Cond::Require, &v);
@@ -311,6 +347,7 @@ impl<'c> Ctx<'c> {
             }
         }
         if let (Some(as_of), Some(due)) = (as_of, &rule.due) {
+            self.late(rule, Stage::Due, frame)?;
             match self.eval(due, frame)? {
                 V::Date(d) if as_of <= d => return Ok(Outcome::Pending(V::Date(d))),
                 V::DateTime(dt) if as_of <= dt.date() => {
@@ -323,7 +360,7 @@ impl<'c> Ctx<'c> {
     }
 
     /// Renders a rule's texts for a binding.
-    fn texts(&mut self, t: &Texts, frame: &mut [V], lang: &Lang) -> Result<LocalText, EvalError> {
+    fn texts(&mut self, t: &Texts, frame: &mut [V], lang: &Lang) -> expr::R<LocalText> {
         match lang {
             Lang::All => {
                 let mut out = std::collections::BTreeMap::new();
@@ -340,7 +377,7 @@ impl<'c> Ctx<'c> {
         }
     }
 
-    fn text_in(&mut self, t: &Texts, frame: &mut [V], lang: &str) -> Result<String, EvalError> {
+    fn text_in(&mut self, t: &Texts, frame: &mut [V], lang: &str) -> expr::R<String> {
         if lang != self.lang {
             // Definitions may render text (`lang()`, labels): other caches for another language.
             let consts = std::mem::replace(&mut self.consts, vec![None; self.prog.defs.len()]);
@@ -353,12 +390,7 @@ impl<'c> Ctx<'c> {
         self.text_in_lang(t, frame, lang)
     }
 
-    fn text_in_lang(
-        &mut self,
-        t: &Texts,
-        frame: &mut [V],
-        lang: &str,
-    ) -> Result<String, EvalError> {
+    fn text_in_lang(&mut self, t: &Texts, frame: &mut [V], lang: &str) -> expr::R<String> {
         let saved = std::mem::replace(&mut self.lang, lang.to_string());
         let pieces = t
             .by_lang
@@ -466,7 +498,7 @@ fn views(
     cx: &mut Ctx<'_>,
     prog: &Program,
     opts: &ReviewOptions,
-) -> Result<Vec<crate::report::ViewTable>, EvalError> {
+) -> expr::R<Vec<crate::report::ViewTable>> {
     use crate::report::{ViewColumn, ViewRow, ViewTable};
     let mut out = vec![];
     for view in &prog.views {
@@ -525,7 +557,7 @@ fn review_rules(
     prog: &Program,
     opts: &ReviewOptions,
     findings: &mut Vec<Finding>,
-) -> Result<(), EvalError> {
+) -> expr::R<()> {
     for (ri, rule) in prog.rules.iter().enumerate() {
         cx.rule = rule.id.clone();
         cx.rule_index = ri;
@@ -536,7 +568,7 @@ fn review_rules(
         let mut raised = 0usize;
         let cap = opts.max_findings_per_rule;
         let mut err: Option<EvalError> = None;
-        cx.bindings(&rule.ops, 0, &mut frame, &mut |cx, frame| {
+        cx.bindings(&rule.plan, 0, &mut frame, &mut |cx, frame| {
             let outcome = cx.outcome(rule, frame, opts.as_of)?;
             let due = match outcome {
                 Outcome::Breach => None,
@@ -555,7 +587,7 @@ fn review_rules(
             Ok(true)
         })?;
         if let Some(e) = err {
-            return Err(e);
+            return Err(Box::new(e));
         }
     }
     Ok(())
@@ -568,7 +600,11 @@ impl Ctx<'_> {
         frame: &mut [V],
         due: Option<V>,
         lang: &Lang,
-    ) -> Result<Finding, EvalError> {
+    ) -> expr::R<Finding> {
+        // `outcome` computed the late `let`s up to `require` (a finding passed
+        // them all), and those of `due` only when reviewing as of a day.
+        self.late(rule, Stage::Due, frame)?;
+        self.late(rule, Stage::Finding, frame)?;
         let mut message = None;
         for (cond, texts) in &rule.messages {
             let applies = match cond {

@@ -4,7 +4,7 @@ use super::Ctx;
 use super::expr::R;
 use super::value::*;
 use crate::check::ir::*;
-use crate::graph::{EdgeIx, EdgeKindId, KindId, NodeIx};
+use crate::graph::{EdgeIx, EdgeKindId, FieldId, KindId, NodeIx, Value};
 use crate::syntax::ast::EdgeMod;
 
 /// Called for every match with the frame bound; returns `false` to stop.
@@ -72,10 +72,19 @@ impl<'c> Ctx<'c> {
                 node_tests,
                 edge_slot,
                 edge_tests,
+                above,
                 ..
             } => {
                 let Some(V::Node(start)) = frame.get(from.0 as usize).cloned() else {
                     return Ok(true);
+                };
+                // `where a < b` as the step's start: only nodes above `a`.
+                let above = match above {
+                    None => None,
+                    Some(a) => match frame.get(a.0 as usize) {
+                        Some(V::Node(a)) => Some(*a),
+                        _ => return Ok(true),
+                    },
                 };
                 let target_kind = *kind;
                 let mut visit = |cx: &mut Ctx<'c>,
@@ -122,7 +131,7 @@ impl<'c> Ctx<'c> {
                     Ok(go_on)
                 };
                 match modifier {
-                    EdgeMod::One => self.follow(start, *edge, *forward, frame, &mut visit),
+                    EdgeMod::One => self.follow(start, *edge, *forward, above, frame, &mut visit),
                     EdgeMod::Open => {
                         let g = self.g;
                         if *forward {
@@ -144,17 +153,17 @@ impl<'c> Ctx<'c> {
                                 }
                                 Ok(true)
                             } else {
-                                self.follow(start, *edge, true, frame, &mut visit)
+                                self.follow(start, *edge, true, None, frame, &mut visit)
                             }
                         } else {
                             // From the arrow's target: sources with an edge to it, and sources with no edge at all.
-                            if !self.follow(start, *edge, false, frame, &mut visit)? {
+                            if !self.follow(start, *edge, false, None, frame, &mut visit)? {
                                 return Ok(false);
                             }
                             let Some(kd) = target_kind else {
                                 return Ok(true);
                             };
-                            let free = self.edgeless(kd, *edge);
+                            let free = self.edgeless(kd, *edge, enum_index(node_tests));
                             for n in free.iter() {
                                 if !visit(self, frame, *n, None)? {
                                     return Ok(false);
@@ -182,6 +191,7 @@ impl<'c> Ctx<'c> {
         start: NodeIx,
         edge: EdgeKindId,
         forward: bool,
+        above: Option<NodeIx>,
         frame: &mut [V],
         visit: &mut Reach<'_, 'c>,
     ) -> R<bool> {
@@ -191,12 +201,22 @@ impl<'c> Ctx<'c> {
         } else {
             g.in_edges(start, edge)
         };
-        for &e in edges {
-            let other = if forward {
+        let other = |e: EdgeIx| {
+            if forward {
                 g.edge_target(e)
             } else {
                 g.edge_source(e)
-            };
+            }
+        };
+        // The edges are sorted by the other end's id, that is by its index.
+        let edges = match above {
+            Some(a) => edges
+                .get(edges.partition_point(|&e| other(e) <= a)..)
+                .unwrap_or_default(),
+            None => edges,
+        };
+        for &e in edges {
+            let other = other(e);
             if !visit(self, frame, other, Some(e))? {
                 return Ok(false);
             }
@@ -204,19 +224,29 @@ impl<'c> Ctx<'c> {
         Ok(true)
     }
 
-    /// Nodes of `kind` with no outgoing edge of `edge`, cached per case.
-    fn edgeless(&mut self, kind: KindId, edge: EdgeKindId) -> std::sync::Arc<[NodeIx]> {
-        if let Some(v) = self.edgeless.get(&(kind, edge)) {
+    /// Nodes of `kind` with no outgoing edge of `edge`, cached per case;
+    /// with `index`, only those whose enum field has that value (the rest
+    /// would fail the step's tests).
+    fn edgeless(
+        &mut self,
+        kind: KindId,
+        edge: EdgeKindId,
+        index: Option<(FieldId, u16)>,
+    ) -> std::sync::Arc<[NodeIx]> {
+        if let Some(v) = self.edgeless.get(&(kind, edge, index)) {
             return v.clone();
         }
         let g = self.g;
-        let v: std::sync::Arc<[NodeIx]> = g
-            .nodes_of_kind(kind)
+        let nodes = match index {
+            Some((f, x)) => g.nodes_with_enum(kind, f, x),
+            None => g.nodes_of_kind(kind),
+        };
+        let v: std::sync::Arc<[NodeIx]> = nodes
             .iter()
             .copied()
             .filter(|n| g.out_edges(*n, edge).is_empty())
             .collect();
-        self.edgeless.insert((kind, edge), v.clone());
+        self.edgeless.insert((kind, edge, index), v.clone());
         v
     }
 
@@ -262,10 +292,14 @@ impl<'c> Ctx<'c> {
 
     fn node_passes(&mut self, n: NodeIx, tests: &[FieldTest], frame: &mut [V]) -> R<bool> {
         for t in tests {
-            let v = self
-                .g
-                .field(n, t.field)
-                .map_or(V::Absent, |v| V::from_stored(v, &t.ty));
+            let stored = self.g.field(n, t.field);
+            if let Some(r) = const_test(stored, t) {
+                if !r {
+                    return Ok(false);
+                }
+                continue;
+            }
+            let v = stored.map_or(V::Absent, |v| V::from_stored(v, &t.ty));
             if !self.test_passes(&v, t, frame)? {
                 return Ok(false);
             }
@@ -275,10 +309,14 @@ impl<'c> Ctx<'c> {
 
     fn edge_passes(&mut self, e: EdgeIx, tests: &[FieldTest], frame: &mut [V]) -> R<bool> {
         for t in tests {
-            let v = self
-                .g
-                .edge_field(e, t.field)
-                .map_or(V::Absent, |v| V::from_stored(v, &t.ty));
+            let stored = self.g.edge_field(e, t.field);
+            if let Some(r) = const_test(stored, t) {
+                if !r {
+                    return Ok(false);
+                }
+                continue;
+            }
+            let v = stored.map_or(V::Absent, |v| V::from_stored(v, &t.ty));
             if !self.test_passes(&v, t, frame)? {
                 return Ok(false);
             }
@@ -325,6 +363,57 @@ pub(crate) fn anchored_at_unknown(q: &Query, frame: &[V]) -> bool {
             from, to, to_bound, ..
         } => unknown(from) || (*to_bound && unknown(to)),
     })
+}
+
+/// The first `field = value` test on a (single) enum field, which the enum
+/// index serves.
+fn enum_index(tests: &[FieldTest]) -> Option<(FieldId, u16)> {
+    tests.iter().find_map(|t| match (&t.ty, t.op, &t.value) {
+        (Ty::Enum(_), Some(crate::syntax::ast::CmpOp::Eq), Expr::Const(Const::Enum(_, v))) => {
+            Some((t.field, *v))
+        }
+        _ => None,
+    })
+}
+
+/// A field test against a constant (`type = detention`, `penalty in [life, death]`)
+/// decided on the stored value, without building values: `None` when the test
+/// is not of that shape and must be evaluated.
+fn const_test(stored: Option<&Value>, t: &FieldTest) -> Option<bool> {
+    use crate::syntax::ast::CmpOp;
+    let same = |c: &Const| -> Option<bool> {
+        Some(match (stored?, c) {
+            (Value::Enum(x), Const::Enum(_, y)) => x == y,
+            (Value::Bool(x), Const::Bool(y)) => x == y,
+            (Value::Int(x), Const::Int(y)) => x == y,
+            (Value::Date(x), Const::Date(y)) => x == y,
+            _ => return None,
+        })
+    };
+    match (&t.value, t.op) {
+        (Expr::Const(c), Some(op @ (CmpOp::Eq | CmpOp::Ne))) => {
+            // An absent field makes the comparison unknown: the test fails.
+            if stored.is_none() {
+                return Some(false);
+            }
+            let eq = same(c)?;
+            Some(if op == CmpOp::Eq { eq } else { !eq })
+        }
+        (Expr::List(items), None) => {
+            if stored.is_none() {
+                return Some(false);
+            }
+            let mut any = false;
+            for i in items {
+                let Expr::Const(c) = i else {
+                    return None;
+                };
+                any |= same(c)?;
+            }
+            Some(any)
+        }
+        _ => None,
+    }
 }
 
 fn set(frame: &mut [V], slot: Slot, v: V) {

@@ -114,7 +114,7 @@ pub fn equal(a: &V, b: &V, g: &CaseGraph) -> Option<bool> {
 }
 
 /// Order of two values of one type, or `None` when unknown or not ordered.
-pub fn order(a: &V, b: &V, g: &CaseGraph) -> Option<Ordering> {
+pub fn order(a: &V, b: &V, _g: &CaseGraph) -> Option<Ordering> {
     Some(match (a, b) {
         (V::Int(x), V::Int(y)) => x.cmp(y),
         (V::Int(x), V::Dec(y)) => Decimal::from(*x).cmp(y),
@@ -126,7 +126,8 @@ pub fn order(a: &V, b: &V, g: &CaseGraph) -> Option<Ordering> {
         (V::DateTime(x), V::DateTime(y)) => x.cmp(y),
         (V::Bool(x), V::Bool(y)) => x.cmp(y),
         (V::Enum(_, x), V::Enum(_, y)) => x.cmp(y),
-        (V::Node(x), V::Node(y)) => g.node_id(*x).cmp(g.node_id(*y)),
+        // Node indices follow sorted ids (`CaseGraph`): index order is id order.
+        (V::Node(x), V::Node(y)) => x.cmp(y),
         (V::Edge(x), V::Edge(y)) => x.cmp(y),
         _ => return None,
     })

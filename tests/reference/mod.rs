@@ -110,7 +110,8 @@ impl<'a> Reference<'a> {
             return;
         };
         match op {
-            Op::Where(..) => self.bind(rule, i + 1, frame, report, out),
+            // `Cond` is only in review plans; the reference reads the clauses.
+            Op::Where(..) | Op::Cond(..) => self.bind(rule, i + 1, frame, report, out),
             Op::Match(q) => {
                 let fresh = query::fresh_node_slots(q, frame);
                 for m in self.matches(q, frame) {

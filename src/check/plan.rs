@@ -1,0 +1,234 @@
+//! Stage 2, the review plan of a rule: what runs, in which order.
+//!
+//! A rule's clauses ([`Rule::ops`](super::ir::Rule::ops)) say what holds; the
+//! plan says how to find it cheaply, with the same findings:
+//!
+//! - each `where` is split at `and` and every conjunct is tested as soon as the
+//!   variables it reads are bound (`admissible(e1)` before the loop over `e2`,
+//!   not once per pair);
+//! - a conjunct `a < b` where `b` is the node an edge step reaches also starts
+//!   that step after `a` (the edges are sorted by the other end's id), so a
+//!   pair join enumerates each unordered pair once;
+//! - a `let` that no binding step reads is computed only for the bindings that
+//!   get to the first clause reading it (`unless`, `require`, `due`, or the
+//!   finding's messages), not for every binding.
+
+use super::ir::*;
+use super::rule::{binds, query_slots, slots_used};
+use crate::syntax::ast::{CmpOp, EdgeMod};
+use std::collections::BTreeSet;
+
+/// The clauses evaluated once a binding is complete, in order.
+pub(super) struct Consumers<'e> {
+    pub in_force: Option<&'e Expr>,
+    pub unless: Vec<&'e Expr>,
+    pub require: Option<&'e Expr>,
+    pub due: Option<&'e Expr>,
+}
+
+/// The plan of a rule's `ops`, and its late `let`s.
+pub(super) fn plan(ops: &[Op], after: Consumers<'_>) -> (Vec<Op>, Vec<(Slot, Expr, Stage)>) {
+    // 1. The `let`s no later step reads (backwards, so a `let` read only by a
+    //    late `let` is late too).
+    let mut needed = BTreeSet::new();
+    let mut late_at = vec![false; ops.len()];
+    for (i, op) in ops.iter().enumerate().rev() {
+        if let Op::Let(slot, _) = op
+            && !needed.contains(slot)
+        {
+            if let Some(l) = late_at.get_mut(i) {
+                *l = true;
+            }
+            continue;
+        }
+        reads(op, &mut needed);
+    }
+    let late = late_lets(ops, &late_at, &after);
+
+    // 2. Every other step in order, with each conjunct right after the step
+    //    that binds the last variable it reads.
+    let mut binders: Vec<Op> = vec![];
+    let mut conds: Vec<(Expr, u32, usize)> = vec![];
+    for (i, op) in ops.iter().enumerate() {
+        match op {
+            Op::Where(e, _) => {
+                let mut parts = vec![];
+                conjuncts(e, &mut parts);
+                for c in parts {
+                    let mut used = BTreeSet::new();
+                    slots_used(c, &mut used);
+                    let pos = binders
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, b)| binds(b).iter().any(|s| used.contains(s)))
+                        .map(|(j, _)| j + 1)
+                        .max()
+                        .unwrap_or(0);
+                    conds.push((c.clone(), u32::try_from(i).unwrap_or(u32::MAX), pos));
+                }
+            }
+            _ if late_at.get(i).copied().unwrap_or(false) => {}
+            other => binders.push(other.clone()),
+        }
+    }
+    let mut out: Vec<Op> = vec![];
+    for pos in 0..=binders.len() {
+        if pos > 0
+            && let Some(b) = binders.get(pos - 1)
+        {
+            out.push(b.clone());
+        }
+        for (c, clause, _) in conds.iter().filter(|(_, _, p)| *p == pos) {
+            out.push(Op::Cond(
+                c.clone(),
+                CondOf {
+                    clause: *clause,
+                    last: false,
+                },
+            ));
+        }
+    }
+    // The last conjunct tested of each clause.
+    let mut seen = BTreeSet::new();
+    for op in out.iter_mut().rev() {
+        if let Op::Cond(_, of) = op
+            && seen.insert(of.clause)
+        {
+            of.last = true;
+        }
+    }
+
+    // 3. `a < b` as the start of the step that reaches `b`.
+    bound_steps(&mut out);
+    (out, late)
+}
+
+/// The slots an operation reads.
+fn reads(op: &Op, out: &mut BTreeSet<Slot>) {
+    match op {
+        Op::Match(q) => query_slots(q, out),
+        Op::Value(_, e) | Op::Each(_, e) | Op::Let(_, e) | Op::Where(e, _) | Op::Cond(e, _) => {
+            slots_used(e, out)
+        }
+    }
+}
+
+fn uses(e: &Expr, slot: Slot) -> bool {
+    let mut used = BTreeSet::new();
+    slots_used(e, &mut used);
+    used.contains(&slot)
+}
+
+/// The late `let`s in written order, each at the first stage that reads it
+/// (directly, or through a later late `let`).
+fn late_lets(ops: &[Op], late_at: &[bool], after: &Consumers<'_>) -> Vec<(Slot, Expr, Stage)> {
+    let mut late: Vec<(Slot, Expr, Stage)> = ops
+        .iter()
+        .zip(late_at)
+        .filter_map(|(op, l)| match op {
+            Op::Let(slot, e) if *l => Some((*slot, e.clone(), Stage::Finding)),
+            _ => None,
+        })
+        .collect();
+    let mut consumers: Vec<(Stage, &Expr)> = vec![];
+    consumers.extend(after.in_force.map(|e| (Stage::InForce, e)));
+    for (k, e) in after.unless.iter().enumerate() {
+        consumers.push((Stage::Unless(u32::try_from(k).unwrap_or(u32::MAX)), *e));
+    }
+    consumers.extend(after.require.map(|e| (Stage::Require, e)));
+    consumers.extend(after.due.map(|e| (Stage::Due, e)));
+    for (slot, _, stage) in &mut late {
+        if let Some((s, _)) = consumers.iter().find(|(_, e)| uses(e, *slot)) {
+            *stage = (*stage).min(*s);
+        }
+    }
+    for j in (0..late.len()).rev() {
+        let Some((_, e, s)) = late.get(j).cloned() else {
+            continue;
+        };
+        let mut used = BTreeSet::new();
+        slots_used(&e, &mut used);
+        for (slot, _, stage) in late.iter_mut().take(j) {
+            if used.contains(slot) {
+                *stage = (*stage).min(s);
+            }
+        }
+    }
+    late
+}
+
+/// `a and b and c` → `[a, b, c]`.
+fn conjuncts<'e>(e: &'e Expr, out: &mut Vec<&'e Expr>) {
+    match e {
+        Expr::And(a, b) => {
+            conjuncts(a, out);
+            conjuncts(b, out);
+        }
+        other => out.push(other),
+    }
+}
+
+/// For a `Cond` `a < b` (or `b > a`) right after the `Match` whose edge step
+/// reaches `b`, with `a` bound before it: that step starts above `a`.
+fn bound_steps(plan: &mut [Op]) {
+    let mut i = 0;
+    while i < plan.len() {
+        let mut bounds: Vec<(Slot, Slot)> = vec![];
+        if let Some(Op::Match(q)) = plan.get(i) {
+            let own: Vec<Slot> = plan.get(i).map(binds).unwrap_or_default();
+            for op in plan.iter().skip(i + 1) {
+                let Op::Cond(e, _) = op else { break };
+                if let Some((lo, hi)) = less_than(e)
+                    && !own.contains(&lo)
+                    && q.steps.iter().any(|s| reaches(s, hi))
+                {
+                    bounds.push((lo, hi));
+                }
+            }
+        }
+        if let Some(Op::Match(q)) = plan.get_mut(i) {
+            for (lo, hi) in bounds {
+                for s in &mut q.steps {
+                    if reaches(s, hi)
+                        && let QStep::Expand { above, .. } = s
+                        && above.is_none()
+                    {
+                        *above = Some(lo);
+                    }
+                }
+            }
+        }
+        i += 1;
+    }
+}
+
+/// `a < b` or `b > a` between two variables: `(a, b)`.
+fn less_than(e: &Expr) -> Option<(Slot, Slot)> {
+    let Expr::Compare(first, rest) = e else {
+        return None;
+    };
+    let [(op, second)] = rest.as_slice() else {
+        return None;
+    };
+    let (Expr::Local(a), Expr::Local(b)) = (&**first, second) else {
+        return None;
+    };
+    match op {
+        CmpOp::Lt => Some((*a, *b)),
+        CmpOp::Gt => Some((*b, *a)),
+        _ => None,
+    }
+}
+
+/// Whether the step binds `slot` by following single edges.
+fn reaches(s: &QStep, slot: Slot) -> bool {
+    matches!(
+        s,
+        QStep::Expand {
+            to,
+            to_bound: false,
+            modifier: EdgeMod::One,
+            ..
+        } if *to == slot
+    )
+}
