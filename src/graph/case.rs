@@ -483,16 +483,16 @@ fn prefix_sums(counts: &[u32]) -> Option<Vec<u32>> {
     Some(start)
 }
 
-/// Counting sort of (key, node) pairs (keys < `buckets`), stable, so nodes
+/// Counting sort of (key, item) pairs (keys < `buckets`), stable, so items
 /// pushed in order stay in order within a key.
-fn bucket(pairs: &[(u32, NodeIx)], buckets: usize) -> Option<(Vec<u32>, Vec<NodeIx>)> {
+fn bucket<T: Copy>(pairs: &[(u32, T)], buckets: usize, zero: T) -> Option<(Vec<u32>, Vec<T>)> {
     let mut counts = vec![0u32; buckets];
     for (k, _) in pairs {
         *counts.get_mut(*k as usize)? += 1;
     }
     let start = prefix_sums(&counts)?;
     let mut fill: Vec<u32> = start.clone();
-    let mut out = vec![NodeIx(0); pairs.len()];
+    let mut out = vec![zero; pairs.len()];
     for (k, n) in pairs {
         let at = fill.get_mut(*k as usize)?;
         *out.get_mut(*at as usize)? = *n;
@@ -510,25 +510,30 @@ pub(crate) fn assemble(
     edges: Vec<RawEdge>,
 ) -> Option<CaseGraph> {
     // Nodes in id order; `rank[raw index]` is the NodeIx. Sorting small
-    // (id, index) keys moves less memory than sorting the nodes.
-    let mut keys: Vec<(&str, u32)> = nodes
+    // (id, index) keys moves less memory than sorting the nodes. The ids'
+    // first 16 bytes, big-endian and zero-padded, order like the ids
+    // wherever they differ, so most comparisons are one integer compare;
+    // ids are unique, so the index never decides.
+    let mut keys: Vec<(u128, &str, u32)> = nodes
         .iter()
         .enumerate()
-        .map(|(i, n)| Some((n.id, u32::try_from(i).ok()?)))
+        .map(|(i, n)| Some((id_prefix(n.id), n.id, u32::try_from(i).ok()?)))
         .collect::<Option<_>>()?;
-    keys.sort_unstable();
+    keys.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)));
     let mut rank = vec![0u32; nodes.len()];
-    for (r, (_, raw)) in keys.iter().enumerate() {
+    for (r, (_, _, raw)) in keys.iter().enumerate() {
         *rank.get_mut(*raw as usize)? = u32::try_from(r).ok()?;
     }
     let mut slots: Vec<Option<RawNode<'_>>> = nodes.into_iter().map(Some).collect();
     let nodes: Vec<RawNode<'_>> = keys
         .iter()
-        .map(|(_, raw)| slots.get_mut(*raw as usize)?.take())
+        .map(|(_, _, raw)| slots.get_mut(*raw as usize)?.take())
         .collect::<Option<_>>()?;
     drop(slots);
 
-    let mut edges: Vec<RawEdge> = edges
+    // Edges in (source, kind, target, fields) order: a counting sort by
+    // source, then a sort of each source's few edges.
+    let edges: Vec<RawEdge> = edges
         .into_iter()
         .map(|mut e| {
             e.from = *rank.get(e.from as usize)?;
@@ -536,11 +541,36 @@ pub(crate) fn assemble(
             Some(e)
         })
         .collect::<Option<_>>()?;
-    edges.sort_by(|a, b| {
-        (a.from, a.kind, a.to)
-            .cmp(&(b.from, b.kind, b.to))
-            .then_with(|| cmp_fields(&a.fields, &b.fields))
-    });
+    let by_source: Vec<(u32, u32)> = edges
+        .iter()
+        .enumerate()
+        .map(|(i, e)| Some((e.from, u32::try_from(i).ok()?)))
+        .collect::<Option<_>>()?;
+    let (source_start, mut order) = bucket(&by_source, nodes.len(), 0)?;
+    drop(by_source);
+    for w in source_start.windows(2) {
+        let &[s, e] = w else { continue };
+        let Some(run) = order.get_mut(s as usize..e as usize) else {
+            continue;
+        };
+        if run.len() > 1 {
+            run.sort_by(
+                |&a, &b| match (edges.get(a as usize), edges.get(b as usize)) {
+                    (Some(a), Some(b)) => (a.kind, a.to)
+                        .cmp(&(b.kind, b.to))
+                        .then_with(|| cmp_fields(&a.fields, &b.fields)),
+                    _ => Ordering::Equal,
+                },
+            );
+        }
+    }
+    let mut slots: Vec<Option<RawEdge>> = edges.into_iter().map(Some).collect();
+    let edges: Vec<RawEdge> = order
+        .iter()
+        .map(|&raw| slots.get_mut(raw as usize)?.take())
+        .collect::<Option<_>>()?;
+    drop(slots);
+    drop(order);
 
     let id_bytes: usize = nodes.iter().map(|n| n.id.len()).sum();
     let node_values: usize = nodes.iter().map(|n| n.fields.len()).sum();
@@ -582,15 +612,15 @@ pub(crate) fn assemble(
         node_fields.push(n.fields)?;
     }
     let kind_count = schema.node_kinds().count();
-    let (kind_start, kind_nodes) = bucket(&kind_pairs, kind_count)?;
+    let (kind_start, kind_nodes) = bucket(&kind_pairs, kind_count, NodeIx(0))?;
     let enum_slots = enum_slot_count(&schema)?;
-    let (enum_start, enum_nodes) = bucket(&enum_pairs, enum_slots)?;
+    let (enum_start, enum_nodes) = bucket(&enum_pairs, enum_slots, NodeIx(0))?;
 
     let n = id_end.len();
     let mut out_counts = vec![0u32; n];
-    let mut in_counts = vec![0u32; n];
     let mut edge_fields = Arena::with_capacity(edges.len(), edge_values);
-    let mut in_list: Vec<(u32, EdgeKindId, EdgeIx)> = Vec::with_capacity(edges.len());
+    let mut by_target: Vec<(u32, EdgeIx)> = Vec::with_capacity(edges.len());
+    let mut kinds: Vec<EdgeKindId> = Vec::with_capacity(edges.len());
     for (i, e) in edges.into_iter().enumerate() {
         let ix = EdgeIx(u32::try_from(i).ok()?);
         graph
@@ -601,13 +631,26 @@ pub(crate) fn assemble(
             )
             .ok()?;
         *out_counts.get_mut(e.from as usize)? += 1;
-        *in_counts.get_mut(e.to as usize)? += 1;
-        in_list.push((e.to, e.kind, ix));
+        by_target.push((e.to, ix));
+        kinds.push(e.kind);
         edge_fields.push(e.fields)?;
     }
-    in_list.sort_unstable();
+    // The edges entering each node by (kind, edge index): a stable counting
+    // sort by target keeps the edge order, then each target's edges are
+    // sorted by kind, stably.
+    let (in_start, mut in_list) = bucket(&by_target, n, EdgeIx(0))?;
+    drop(by_target);
+    for w in in_start.windows(2) {
+        let &[s, e] = w else { continue };
+        let Some(run) = in_list.get_mut(s as usize..e as usize) else {
+            continue;
+        };
+        let kind = |x: &EdgeIx| kinds.get(x.index()).copied();
+        if !run.is_sorted_by_key(kind) {
+            run.sort_by_key(kind);
+        }
+    }
     let out_list: Vec<EdgeIx> = graph.edge_indices().map(EdgeIx::from).collect();
-    let in_list: Vec<EdgeIx> = in_list.into_iter().map(|(_, _, e)| e).collect();
 
     let mut g = CaseGraph {
         schema,
@@ -624,12 +667,24 @@ pub(crate) fn assemble(
         enum_nodes,
         out_start: prefix_sums(&out_counts)?,
         out_list,
-        in_start: prefix_sums(&in_counts)?,
+        in_start,
         in_list,
         value_heap: 0,
     };
     g.value_heap = value_heap(&g);
     Some(g)
+}
+
+/// The first 16 bytes of an id, zero-padded, as a big-endian number: for
+/// two ids, `id_prefix(a) < id_prefix(b)` implies `a < b`, and `a < b`
+/// implies `id_prefix(a) <= id_prefix(b)`.
+fn id_prefix(id: &str) -> u128 {
+    let mut b = [0u8; 16];
+    let n = id.len().min(16);
+    if let (Some(dst), Some(src)) = (b.get_mut(..n), id.as_bytes().get(..n)) {
+        dst.copy_from_slice(src);
+    }
+    u128::from_be_bytes(b)
 }
 
 /// Whether a field type is indexed by [`CaseGraph::nodes_with_enum`].

@@ -12,6 +12,14 @@ pub(crate) fn parse_decimal(text: &str) -> Result<Decimal, &'static str> {
         Some(rest) => (true, rest),
         None => (false, text),
     };
+    match plain_decimal(neg, body) {
+        Some(d) => Ok(d),
+        None => general_decimal(neg, body),
+    }
+}
+
+/// [`parse_decimal`] of any number text (`body` without its `-`).
+fn general_decimal(neg: bool, body: &str) -> Result<Decimal, &'static str> {
     let (mantissa, exp) = match body.find(['e', 'E']) {
         Some(i) => (
             body.get(..i).unwrap_or_default(),
@@ -79,6 +87,41 @@ pub(crate) fn parse_decimal(text: &str) -> Result<Decimal, &'static str> {
         .map_err(|_| "too many significant digits for a decimal (at most 96 bits)")
 }
 
+/// The common case without allocating: digits with at most one `.`, no
+/// exponent, at most 28 digits in all (so the mantissa fits in 96 bits and
+/// the scale is at most 28). `None` for anything else, which the general
+/// path handles; where both apply they give the same decimal.
+fn plain_decimal(neg: bool, body: &str) -> Option<Decimal> {
+    let b = body.as_bytes();
+    if b.is_empty() || b.len() > 29 {
+        return None;
+    }
+    let mut m: i128 = 0;
+    let mut digits = 0u32;
+    let mut scale: Option<u32> = None;
+    for &c in b {
+        match c {
+            b'0'..=b'9' => {
+                m = m * 10 + i128::from(c - b'0');
+                digits += 1;
+                if let Some(s) = scale.as_mut() {
+                    *s += 1;
+                }
+            }
+            b'.' if scale.is_none() => scale = Some(0),
+            _ => return None,
+        }
+    }
+    let scale = scale.unwrap_or(0);
+    if digits == 0 || digits > 28 || b.last() == Some(&b'.') {
+        return None;
+    }
+    if m == 0 {
+        return Some(Decimal::new(0, scale));
+    }
+    Decimal::try_from_i128_with_scale(if neg { -m } else { m }, scale).ok()
+}
+
 /// The value of a run of ASCII digits, `None` if any byte is not a digit.
 fn digits(b: &[u8]) -> Option<i32> {
     let mut n = 0i32;
@@ -129,6 +172,9 @@ pub(crate) fn parse_date(s: &str) -> Result<Date, String> {
     };
     if !(1..=12).contains(&m) {
         return Err(format!("expected a month from 01 to 12, found `{m:02}`"));
+    }
+    if let Ok(date) = Date::new(y, m, d) {
+        return Ok(date);
     }
     let first =
         Date::new(y, m, 1).map_err(|_| format!("expected a supported year, found `{y:04}`"))?;
@@ -206,6 +252,47 @@ mod tests {
             parse_decimal("0.0000000000000000000000000001").unwrap(),
             dec("0.0000000000000000000000000001")
         );
+    }
+
+    #[test]
+    fn plain_decimals_match_the_general_path() {
+        for t in [
+            "0",
+            "-0",
+            "0.0",
+            "-0.00",
+            "00",
+            "007.50",
+            "1",
+            "-1",
+            "52000.50",
+            "0.1",
+            "12345678901234567890123456.78",
+            "1234567890123456789012345678",
+            "0.000000000000000000000000001",
+            "9999999999999999999999999999",
+        ] {
+            let (neg, body) = match t.strip_prefix('-') {
+                Some(rest) => (true, rest),
+                None => (false, t),
+            };
+            let fast = plain_decimal(neg, body).unwrap();
+            let general = general_decimal(neg, body).unwrap();
+            assert_eq!(general, dec(t), "{t}");
+            assert_eq!(fast, general, "{t}");
+            assert_eq!(fast.scale(), general.scale(), "{t}");
+            assert_eq!(fast.is_sign_negative(), general.is_sign_negative(), "{t}");
+        }
+        for t in [
+            "",
+            ".",
+            "1.",
+            "1e5",
+            "1.2.3",
+            "12345678901234567890123456789",
+        ] {
+            assert!(plain_decimal(false, t).is_none(), "{t}");
+        }
     }
 
     #[test]

@@ -17,6 +17,45 @@ use std::borrow::Cow;
 
 use super::error::LoadErrorKind;
 
+/// A parsed JSON text: the root value, and the members and elements of
+/// every object and array in two flat tables that the values' [`Span`]s
+/// index (no allocation per object or array).
+#[derive(Debug)]
+pub(crate) struct Doc<'a> {
+    pub(crate) root: Json<'a>,
+    members: Vec<Member<'a>>,
+    items: Vec<Json<'a>>,
+}
+
+impl<'a> Doc<'a> {
+    /// The members of an object, in input order.
+    pub(crate) fn members(&self, s: Span) -> &[Member<'a>] {
+        self.members.get(s.start..s.end).unwrap_or_default()
+    }
+
+    /// The elements of an array.
+    pub(crate) fn items(&self, s: Span) -> &[Json<'a>] {
+        self.items.get(s.start..s.end).unwrap_or_default()
+    }
+}
+
+/// Where an object's members or an array's elements are in their [`Doc`]
+/// table.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Span {
+    start: usize,
+    end: usize,
+}
+
+impl Span {
+    const EMPTY: Span = Span { start: 0, end: 0 };
+
+    /// The number of members or elements.
+    pub(crate) fn len(self) -> usize {
+        self.end - self.start
+    }
+}
+
 /// A JSON value and the byte offset where it starts.
 #[derive(Debug)]
 pub(crate) struct Json<'a> {
@@ -34,9 +73,11 @@ pub(crate) enum Kind<'a> {
     /// The number's source text, checked against the RFC 8259 grammar.
     Number(&'a str),
     String(Cow<'a, str>),
-    Array(Vec<Json<'a>>),
-    /// Members in input order; duplicate keys are kept (the loader reports them).
-    Object(Vec<Member<'a>>),
+    /// Elements, in [`Doc::items`].
+    Array(Span),
+    /// Members in input order, in [`Doc::members`]; duplicate keys are kept
+    /// (the loader reports them).
+    Object(Span),
 }
 
 /// One `"key": value` member of an object.
@@ -67,8 +108,12 @@ enum Segment {
     Key(String),
 }
 
+/// Results inside the parser: the error is boxed, so that the `Ok` path
+/// (taken for every value) moves a small `Result`.
+type PResult<T> = Result<T, Box<ParseError>>;
+
 impl ParseError {
-    fn within(mut self, s: Segment) -> ParseError {
+    fn within(mut self: Box<Self>, s: Segment) -> Box<ParseError> {
         self.segments.push(s);
         self
     }
@@ -93,13 +138,8 @@ impl ParseError {
 
 /// Parses one JSON text. A leading UTF-8 byte order mark is skipped (RFC
 /// 8259 §8.1 allows a parser to ignore it).
-pub(crate) fn parse(text: &str, max_depth: usize) -> Result<Json<'_>, ParseError> {
-    let mut p = Parser {
-        text,
-        bytes: text.as_bytes(),
-        pos: 0,
-        max_depth,
-    };
+pub(crate) fn parse(text: &str, max_depth: usize) -> Result<Doc<'_>, Box<ParseError>> {
+    let mut p = Parser::new(text, max_depth);
     if p.bytes.starts_with("\u{feff}".as_bytes()) {
         p.pos = 3;
     }
@@ -115,17 +155,16 @@ pub(crate) fn parse(text: &str, max_depth: usize) -> Result<Json<'_>, ParseError
             None,
         ));
     }
-    Ok(value)
+    Ok(Doc {
+        root: value,
+        members: p.done_members,
+        items: p.done_items,
+    })
 }
 
 /// Whether `s` is exactly one JSON number (RFC 8259 §6 grammar).
 pub(crate) fn is_number(s: &str) -> bool {
-    let mut p = Parser {
-        text: s,
-        bytes: s.as_bytes(),
-        pos: 0,
-        max_depth: 0,
-    };
+    let mut p = Parser::new(s, 0);
     p.number().is_ok() && p.pos == s.len()
 }
 
@@ -134,17 +173,40 @@ struct Parser<'a> {
     bytes: &'a [u8],
     pos: usize,
     max_depth: usize,
+    /// Members of the objects being parsed, innermost last: an object
+    /// collects its members here and moves them to `done_members` when it
+    /// closes, so that each object's members end up contiguous.
+    members: Vec<Member<'a>>,
+    /// The same for the elements of the arrays being parsed.
+    items: Vec<Json<'a>>,
+    /// The members of the closed objects: [`Doc::members`].
+    done_members: Vec<Member<'a>>,
+    /// The elements of the closed arrays: [`Doc::items`].
+    done_items: Vec<Json<'a>>,
 }
 
 impl<'a> Parser<'a> {
-    fn error(&self, offset: usize, message: String, help: Option<String>) -> ParseError {
-        ParseError {
+    fn new(text: &'a str, max_depth: usize) -> Self {
+        Parser {
+            text,
+            bytes: text.as_bytes(),
+            pos: 0,
+            max_depth,
+            members: Vec::new(),
+            items: Vec::new(),
+            done_members: Vec::new(),
+            done_items: Vec::new(),
+        }
+    }
+
+    fn error(&self, offset: usize, message: String, help: Option<String>) -> Box<ParseError> {
+        Box::new(ParseError {
             kind: LoadErrorKind::Syntax,
             offset,
             message,
             help,
             segments: Vec::new(),
-        }
+        })
     }
 
     fn peek(&self) -> Option<u8> {
@@ -183,7 +245,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn value(&mut self, depth: usize) -> Result<Json<'a>, ParseError> {
+    fn value(&mut self, depth: usize) -> PResult<Json<'a>> {
         self.skip_ws();
         let at = self.pos;
         let kind = match self.peek() {
@@ -214,9 +276,9 @@ impl<'a> Parser<'a> {
         Ok(Json { at, kind })
     }
 
-    fn enter(&self, depth: usize) -> Result<(), ParseError> {
+    fn enter(&self, depth: usize) -> PResult<()> {
         if depth > self.max_depth {
-            return Err(ParseError {
+            return Err(Box::new(ParseError {
                 kind: LoadErrorKind::TooDeep,
                 offset: self.pos,
                 message: format!(
@@ -225,12 +287,12 @@ impl<'a> Parser<'a> {
                 ),
                 help: None,
                 segments: Vec::new(),
-            });
+            }));
         }
         Ok(())
     }
 
-    fn literal(&mut self, word: &'static str, kind: Kind<'a>) -> Result<Kind<'a>, ParseError> {
+    fn literal(&mut self, word: &'static str, kind: Kind<'a>) -> PResult<Kind<'a>> {
         let end = self.pos + word.len();
         if self.bytes.get(self.pos..end) == Some(word.as_bytes()) {
             self.pos = end;
@@ -244,21 +306,23 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn object(&mut self, depth: usize) -> Result<Kind<'a>, ParseError> {
+    fn object(&mut self, depth: usize) -> PResult<Kind<'a>> {
         self.enter(depth)?;
         let open = self.pos;
         self.pos += 1; // `{`
-        let mut members = Vec::new();
         self.skip_ws();
         if self.peek() == Some(b'}') {
             self.pos += 1;
-            return Ok(Kind::Object(members));
+            return Ok(Kind::Object(Span::EMPTY));
         }
+        // This object's members are `self.members[base..]`. On an error the
+        // stack is left as is: the parse ends there.
+        let base = self.members.len();
         loop {
             self.skip_ws();
             let key_at = self.pos;
             if self.peek() != Some(b'"') {
-                let (message, help) = if members.is_empty() {
+                let (message, help) = if self.members.len() == base {
                     (
                         format!(
                             "expected a string key or `}}`, found {}",
@@ -292,13 +356,16 @@ impl<'a> Parser<'a> {
             let value = self
                 .value(depth)
                 .map_err(|e| e.within(Segment::Key(key.clone().into_owned())))?;
-            members.push(Member { key, key_at, value });
+            self.members.push(Member { key, key_at, value });
             self.skip_ws();
             match self.peek() {
                 Some(b',') => self.pos += 1,
                 Some(b'}') => {
                     self.pos += 1;
-                    return Ok(Kind::Object(members));
+                    let start = self.done_members.len();
+                    self.done_members.extend(self.members.drain(base..));
+                    let end = self.done_members.len();
+                    return Ok(Kind::Object(Span { start, end }));
                 }
                 None => {
                     return Err(self.error(
@@ -321,36 +388,40 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn array(&mut self, depth: usize) -> Result<Kind<'a>, ParseError> {
+    fn array(&mut self, depth: usize) -> PResult<Kind<'a>> {
         self.enter(depth)?;
         let open = self.pos;
         self.pos += 1; // `[`
-        let mut items = Vec::new();
         self.skip_ws();
         if self.peek() == Some(b']') {
             self.pos += 1;
-            return Ok(Kind::Array(items));
+            return Ok(Kind::Array(Span::EMPTY));
         }
+        // This array's elements are `self.items[base..]` (as for objects).
+        let base = self.items.len();
         loop {
             self.skip_ws();
-            if self.peek() == Some(b']') && !items.is_empty() {
+            let index = self.items.len() - base;
+            if self.peek() == Some(b']') && index > 0 {
                 return Err(self.error(
                     self.pos,
                     "expected a JSON value after `,`, found `]`".to_owned(),
                     Some("remove the trailing comma".to_owned()),
                 ));
             }
-            let index = items.len();
-            items.push(
-                self.value(depth)
-                    .map_err(|e| e.within(Segment::Index(index)))?,
-            );
+            let item = self
+                .value(depth)
+                .map_err(|e| e.within(Segment::Index(index)))?;
+            self.items.push(item);
             self.skip_ws();
             match self.peek() {
                 Some(b',') => self.pos += 1,
                 Some(b']') => {
                     self.pos += 1;
-                    return Ok(Kind::Array(items));
+                    let start = self.done_items.len();
+                    self.done_items.extend(self.items.drain(base..));
+                    let end = self.done_items.len();
+                    return Ok(Kind::Array(Span { start, end }));
                 }
                 None => {
                     return Err(self.error(
@@ -375,18 +446,25 @@ impl<'a> Parser<'a> {
 
     /// A string, the parser at its opening quote. Borrowed from the input
     /// when it has no escapes.
-    fn string(&mut self) -> Result<Cow<'a, str>, ParseError> {
+    fn string(&mut self) -> PResult<Cow<'a, str>> {
         let open = self.pos;
-        self.pos += 1; // `"`
-        let start = self.pos;
+        let start = open + 1; // after `"`
         // Fast path: no escapes.
-        self.skip_plain();
+        let end = self.plain_end(start);
+        if self.bytes.get(end) == Some(&b'"') {
+            self.pos = end + 1;
+            return Ok(Cow::Borrowed(self.text.get(start..end).unwrap_or_default()));
+        }
+        self.pos = end;
+        self.escaped_string(open, start)
+    }
+
+    /// The rest of a string that has an escape (or an error), the parser at
+    /// the first byte that is not plain; `start` is after the opening quote.
+    #[cold]
+    #[inline(never)]
+    fn escaped_string(&mut self, open: usize, start: usize) -> PResult<Cow<'a, str>> {
         match self.peek() {
-            Some(b'"') => {
-                let s = self.text.get(start..self.pos).unwrap_or_default();
-                self.pos += 1;
-                return Ok(Cow::Borrowed(s));
-            }
             Some(b'\\') => {}
             Some(b) => return Err(self.control_char(b)),
             None => return Err(self.unterminated(open)),
@@ -394,7 +472,7 @@ impl<'a> Parser<'a> {
         let mut out = String::from(self.text.get(start..self.pos).unwrap_or_default());
         loop {
             let run = self.pos;
-            self.skip_plain();
+            self.pos = self.plain_end(run);
             out.push_str(self.text.get(run..self.pos).unwrap_or_default());
             match self.peek() {
                 Some(b'"') => {
@@ -411,17 +489,38 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// Moves past string bytes that need no attention: up to the next `"`,
-    /// `\`, control character or the end.
-    fn skip_plain(&mut self) {
-        let rest = self.bytes.get(self.pos..).unwrap_or_default();
-        self.pos += rest
-            .iter()
-            .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
-            .unwrap_or(rest.len());
+    /// The offset of the first byte from `at` on that needs attention in a
+    /// string: a `"`, `\\`, control character, or the end of the input.
+    fn plain_end(&self, mut at: usize) -> usize {
+        const ONES: u64 = 0x0101_0101_0101_0101;
+        const HIGH: u64 = 0x8080_8080_8080_8080;
+        // Eight bytes at a time: `(x - ONES) & !x & HIGH` marks the bytes of
+        // `x` that are zero (and `(w - n * ONES) & !w & HIGH` those below
+        // `n`), exactly up to the first one, which is all we need: the
+        // lowest marked byte is the first `"`, `\\` or control character.
+        while let Some(chunk) = self.bytes.get(at..).and_then(<[u8]>::first_chunk::<8>) {
+            let w = u64::from_le_bytes(*chunk);
+            let quote = w ^ (ONES * u64::from(b'"'));
+            let backslash = w ^ (ONES * u64::from(b'\\'));
+            let marks = ((quote.wrapping_sub(ONES) & !quote)
+                | (backslash.wrapping_sub(ONES) & !backslash)
+                | (w.wrapping_sub(ONES * 0x20) & !w))
+                & HIGH;
+            if marks != 0 {
+                return at + (marks.trailing_zeros() / 8) as usize;
+            }
+            at += 8;
+        }
+        while let Some(&b) = self.bytes.get(at) {
+            if b == b'"' || b == b'\\' || b < 0x20 {
+                break;
+            }
+            at += 1;
+        }
+        at
     }
 
-    fn unterminated(&self, open: usize) -> ParseError {
+    fn unterminated(&self, open: usize) -> Box<ParseError> {
         self.error(
             open,
             "expected `\"` to close this string, found the end of the input".to_owned(),
@@ -429,7 +528,7 @@ impl<'a> Parser<'a> {
         )
     }
 
-    fn control_char(&self, b: u8) -> ParseError {
+    fn control_char(&self, b: u8) -> Box<ParseError> {
         self.error(
             self.pos,
             format!("expected a string character, found the control character U+{b:04X}"),
@@ -442,7 +541,7 @@ impl<'a> Parser<'a> {
     }
 
     /// One escape sequence, the parser at its backslash.
-    fn escape(&mut self) -> Result<char, ParseError> {
+    fn escape(&mut self) -> PResult<char> {
         let at = self.pos;
         self.pos += 1; // `\`
         let c = match self.peek() {
@@ -474,7 +573,7 @@ impl<'a> Parser<'a> {
         Ok(c)
     }
 
-    fn surrogates(&mut self, at: usize, hi: u32) -> Result<char, ParseError> {
+    fn surrogates(&mut self, at: usize, hi: u32) -> PResult<char> {
         let lone = |p: &Self| {
             p.error(
                 at,
@@ -498,7 +597,7 @@ impl<'a> Parser<'a> {
         char::from_u32(code).ok_or_else(|| lone(self))
     }
 
-    fn hex4(&mut self, at: usize) -> Result<u32, ParseError> {
+    fn hex4(&mut self, at: usize) -> PResult<u32> {
         let mut n = 0u32;
         for _ in 0..4 {
             let d = match self.peek() {
@@ -531,7 +630,7 @@ impl<'a> Parser<'a> {
     }
 
     /// A number, returned as its source text.
-    fn number(&mut self) -> Result<&'a str, ParseError> {
+    fn number(&mut self) -> PResult<&'a str> {
         let start = self.pos;
         if self.peek() == Some(b'-') {
             self.pos += 1;
@@ -597,23 +696,34 @@ mod tests {
     use super::*;
 
     fn ok(s: &str) -> Json<'_> {
-        parse(s, 128).unwrap()
+        parse(s, 128).unwrap().root
     }
 
     fn err(s: &str) -> ParseError {
-        parse(s, 128).unwrap_err()
+        *parse(s, 128).unwrap_err()
     }
 
     #[test]
     fn parses_values_with_offsets() {
-        let j = ok(r#" {"a": [1, -2.5e3, "x\u00e9\ud83d\ude00", true, null], "b": {}} "#);
-        let Kind::Object(m) = &j.kind else { panic!() };
+        let doc = parse(
+            r#" {"a": [1, -2.5e3, "x\u00e9\ud83d\ude00", true, null], "b": {}} "#,
+            128,
+        )
+        .unwrap();
+        let j = &doc.root;
+        let Kind::Object(m) = j.kind else { panic!() };
+        let m = doc.members(m);
+        assert_eq!(m.len(), 2);
         assert_eq!(j.at, 1);
         assert_eq!(m[0].key, "a");
         assert_eq!(m[0].key_at, 2);
-        let Kind::Array(items) = &m[0].value.kind else {
+        assert_eq!(m[1].key, "b");
+        assert!(matches!(m[1].value.kind, Kind::Object(s) if s.len() == 0));
+        let Kind::Array(items) = m[0].value.kind else {
             panic!()
         };
+        let items = doc.items(items);
+        assert_eq!(items.len(), 5);
         assert!(matches!(items[0].kind, Kind::Number("1")));
         assert!(matches!(items[1].kind, Kind::Number("-2.5e3")));
         let Kind::String(s) = &items[2].kind else {
@@ -623,6 +733,43 @@ mod tests {
         assert!(matches!(items[3].kind, Kind::Bool(true)));
         assert!(matches!(items[4].kind, Kind::Null));
         assert_eq!(items[1].at, 11);
+    }
+
+    #[test]
+    fn nested_containers_keep_their_members() {
+        let doc = parse(r#"{"a": [[1, 2], {"b": [3], "c": {}}, []], "d": [4]}"#, 128).unwrap();
+        let Kind::Object(top) = doc.root.kind else {
+            panic!()
+        };
+        let top = doc.members(top);
+        let keys: Vec<&str> = top.iter().map(|m| &*m.key).collect();
+        assert_eq!(keys, ["a", "d"]);
+        let Kind::Array(a) = top[0].value.kind else {
+            panic!()
+        };
+        let a = doc.items(a);
+        assert_eq!(a.len(), 3);
+        let Kind::Array(pair) = a[0].kind else {
+            panic!()
+        };
+        let pair = doc.items(pair);
+        assert!(matches!(pair[0].kind, Kind::Number("1")));
+        assert!(matches!(pair[1].kind, Kind::Number("2")));
+        let Kind::Object(bc) = a[1].kind else {
+            panic!()
+        };
+        let bc = doc.members(bc);
+        assert_eq!(bc[0].key, "b");
+        assert_eq!(bc[1].key, "c");
+        let Kind::Array(three) = bc[0].value.kind else {
+            panic!()
+        };
+        assert!(matches!(doc.items(three)[0].kind, Kind::Number("3")));
+        assert!(matches!(a[2].kind, Kind::Array(s) if doc.items(s).is_empty()));
+        let Kind::Array(d) = top[1].value.kind else {
+            panic!()
+        };
+        assert!(matches!(doc.items(d)[0].kind, Kind::Number("4")));
     }
 
     #[test]
@@ -692,6 +839,26 @@ mod tests {
         }
         for bad in ["", "00", "1.", "1e", "+1", " 1", "1 ", "0x1", "1,5"] {
             assert!(!is_number(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn string_scan_stops_at_the_first_special_byte() {
+        // Every special byte at every position of strings longer and
+        // shorter than the eight-byte steps, after ASCII and UTF-8 text.
+        for fill in ["a", "é", "\u{7f}", " "] {
+            for len in 0..20 {
+                let body: String = fill.repeat(len);
+                let text = format!("\"{body}\"");
+                assert!(matches!(&ok(&text).kind, Kind::String(s) if *s == body));
+                let text = format!("\"{body}\\n{body}\"");
+                let want = format!("{body}\n{body}");
+                assert!(matches!(&ok(&text).kind, Kind::String(s) if *s == want));
+                for bad in ['\u{0}', '\u{1f}', '\n'] {
+                    let e = err(&format!("\"{body}{bad}{body}\""));
+                    assert_eq!(e.offset, 1 + body.len(), "{fill:?} {len} {bad:?}");
+                }
+            }
         }
     }
 

@@ -9,7 +9,7 @@ use smallvec::SmallVec;
 use super::case::CaseGraph;
 use super::convert::{parse_date, parse_decimal, parse_time};
 use super::error::{ErrorSink, LoadErrorKind, LoadErrors};
-use super::json::{self, Json, Kind, Member};
+use super::json::{self, Doc, Json, Kind, Member};
 use super::resolve::{
     EdgeInput, FieldList, NodeInput, Resolver, did_you_mean, excerpt, item_path, push_key,
 };
@@ -62,14 +62,15 @@ impl CaseGraph {
             );
             return Err(sink.finish(b""));
         }
-        let root = match json::parse(text, MAX_DEPTH) {
-            Ok(root) => root,
+        let doc = match json::parse(text, MAX_DEPTH) {
+            Ok(doc) => doc,
             Err(e) => {
-                sink.push(e.kind, e.path(), Some(e.offset), e.message, e.help);
+                let path = e.path();
+                sink.push(e.kind, path, Some(e.offset), e.message, e.help);
                 return Err(sink.finish(text.as_bytes()));
             }
         };
-        load_tree(schema, &root, text.as_bytes())
+        load_tree(schema, &doc, text.as_bytes())
     }
 
     /// Loads a case from a reader: reads it whole (at most
@@ -252,6 +253,7 @@ fn string_member<'t>(
 /// Converts a field's JSON value to its declared type, or reports why not.
 fn convert(
     r: &mut Resolver<'_, '_>,
+    doc: &Doc<'_>,
     j: &Json<'_>,
     ty: &Type,
     path: &LazyPath<'_>,
@@ -306,10 +308,17 @@ fn convert(
             }
         },
         (Type::Enum(e), Kind::String(s)) => {
-            if let Some(v) = r.schema.enum_value(*e, s) {
+            let def = r.schema.enum_def(*e)?;
+            // A scan of a short value list is cheaper than hashing the name.
+            let found = if def.values.len() <= 32 {
+                let i = def.values.iter().position(|v| v == s);
+                i.and_then(|i| u16::try_from(i).ok())
+            } else {
+                r.schema.enum_value(*e, s)
+            };
+            if let Some(v) = found {
                 return Some(Value::Enum(v));
             }
-            let def = r.schema.enum_def(*e)?;
             let help = did_you_mean(s, def.values.iter().map(String::as_str));
             let listed = if def.values.len() <= 8 {
                 let vals: Vec<String> = def.values.iter().map(|v| format!("`{v}`")).collect();
@@ -327,6 +336,7 @@ fn convert(
             None
         }
         (Type::List(inner), Kind::Array(items)) => {
+            let items = doc.items(*items);
             let mut out = Vec::with_capacity(items.len());
             let mut ok = true;
             for (index, item) in items.iter().enumerate() {
@@ -334,7 +344,7 @@ fn convert(
                     parent: path,
                     index,
                 };
-                match convert(r, item, inner, &p) {
+                match convert(r, doc, item, inner, &p) {
                     Some(v) => out.push(v),
                     None => ok = false,
                 }
@@ -430,6 +440,7 @@ fn split<'t, const N: usize>(
 /// field is a `DuplicateKey` error.
 fn fields(
     r: &mut Resolver<'_, '_>,
+    doc: &Doc<'_>,
     members: &[&Member<'_>],
     owner: Owner,
     index: usize,
@@ -464,7 +475,7 @@ fn fields(
         }
         present.push(f);
         let path = LazyPath::Item { list, index, key };
-        match convert(r, &m.value, &def.ty, &path) {
+        match convert(r, doc, &m.value, &def.ty, &path) {
             Some(v) => values.push((f, v)),
             None => bad = true,
         }
@@ -472,8 +483,8 @@ fn fields(
     (values, present, bad)
 }
 
-fn load_node<'t>(r: &mut Resolver<'_, 't>, index: usize, node: &'t Json<'t>) {
-    let Kind::Object(members) = &node.kind else {
+fn load_node<'t>(r: &mut Resolver<'_, 't>, doc: &'t Doc<'t>, index: usize, node: &'t Json<'t>) {
+    let Kind::Object(members) = node.kind else {
         r.error(
             LoadErrorKind::WrongType,
             item_path("nodes", index, None),
@@ -483,6 +494,7 @@ fn load_node<'t>(r: &mut Resolver<'_, 't>, index: usize, node: &'t Json<'t>) {
         );
         return;
     };
+    let members = doc.members(members);
     let ([id, kind], rest, dup) = split(r, members, ["id", "kind"], "nodes", index);
     let id = string_member(r, id, "nodes", index, "id", node.at);
     let kind = string_member(r, kind, "nodes", index, "kind", node.at)
@@ -490,7 +502,7 @@ fn load_node<'t>(r: &mut Resolver<'_, 't>, index: usize, node: &'t Json<'t>) {
     let mut bad = dup || id.is_none() || kind.is_none();
     let (values, present) = match kind {
         Some(kind) => {
-            let (values, present, b) = fields(r, &rest, Owner::Node(kind), index);
+            let (values, present, b) = fields(r, doc, &rest, Owner::Node(kind), index);
             bad |= b;
             (values, present)
         }
@@ -508,8 +520,8 @@ fn load_node<'t>(r: &mut Resolver<'_, 't>, index: usize, node: &'t Json<'t>) {
     });
 }
 
-fn load_edge<'t>(r: &mut Resolver<'_, 't>, index: usize, edge: &'t Json<'t>) {
-    let Kind::Object(members) = &edge.kind else {
+fn load_edge<'t>(r: &mut Resolver<'_, 't>, doc: &'t Doc<'t>, index: usize, edge: &'t Json<'t>) {
+    let Kind::Object(members) = edge.kind else {
         r.error(
             LoadErrorKind::WrongType,
             item_path("edges", index, None),
@@ -519,6 +531,7 @@ fn load_edge<'t>(r: &mut Resolver<'_, 't>, index: usize, edge: &'t Json<'t>) {
         );
         return;
     };
+    let members = doc.members(members);
     let ([kind, from, to], rest, dup) = split(r, members, ["kind", "from", "to"], "edges", index);
     let kind = string_member(r, kind, "edges", index, "kind", edge.at)
         .and_then(|(k, at)| r.edge_kind(k, || item_path("edges", index, Some("kind")), Some(at)));
@@ -527,7 +540,7 @@ fn load_edge<'t>(r: &mut Resolver<'_, 't>, index: usize, edge: &'t Json<'t>) {
     let mut bad = dup || kind.is_none();
     let (values, present) = match kind {
         Some(kind) => {
-            let (values, present, b) = fields(r, &rest, Owner::Edge(kind), index);
+            let (values, present, b) = fields(r, doc, &rest, Owner::Edge(kind), index);
             bad |= b;
             (values, present)
         }
@@ -546,9 +559,25 @@ fn load_edge<'t>(r: &mut Resolver<'_, 't>, index: usize, edge: &'t Json<'t>) {
 }
 
 /// The envelope, then every node, then every edge.
-fn load_tree(schema: Arc<Schema>, root: &Json<'_>, text: &[u8]) -> Result<CaseGraph, LoadErrors> {
-    let mut r = Resolver::new(&schema, 0);
-    let Kind::Object(members) = &root.kind else {
+fn load_tree(schema: Arc<Schema>, doc: &Doc<'_>, text: &[u8]) -> Result<CaseGraph, LoadErrors> {
+    let root = &doc.root;
+    // Size the id table for the nodes (the first `nodes` key is the one used).
+    let node_hint = match root.kind {
+        Kind::Object(members) => match doc.members(members).iter().find(|m| m.key == "nodes") {
+            Some(Member {
+                value:
+                    Json {
+                        kind: Kind::Array(items),
+                        ..
+                    },
+                ..
+            }) => items.len(),
+            _ => 0,
+        },
+        _ => 0,
+    };
+    let mut r = Resolver::new(&schema, node_hint);
+    let Kind::Object(members) = root.kind else {
         r.error(
             LoadErrorKind::WrongType,
             String::new(),
@@ -561,6 +590,7 @@ fn load_tree(schema: Arc<Schema>, root: &Json<'_>, text: &[u8]) -> Result<CaseGr
         );
         return Err(r.errors.finish(text));
     };
+    let members = doc.members(members);
     let dup = duplicate_keys(&mut r, members, &|k| {
         let mut p = String::new();
         push_key(&mut p, k);
@@ -588,8 +618,8 @@ fn load_tree(schema: Arc<Schema>, root: &Json<'_>, text: &[u8]) -> Result<CaseGr
                 id_seen = true;
                 case_id = Some(s);
             }
-            ("nodes", Kind::Array(items)) => nodes = Some((items, m.value.at)),
-            ("edges", Kind::Array(items)) => edges = items,
+            ("nodes", Kind::Array(items)) => nodes = Some((doc.items(*items), m.value.at)),
+            ("edges", Kind::Array(items)) => edges = doc.items(*items),
             ("id" | "nodes" | "edges", _) => {
                 id_seen |= key == "id";
                 let what = if key == "id" { "a string" } else { "an array" };
@@ -636,7 +666,7 @@ fn load_tree(schema: Arc<Schema>, root: &Json<'_>, text: &[u8]) -> Result<CaseGr
                     r.errors.mark_truncated();
                     break;
                 }
-                load_node(&mut r, i, n);
+                load_node(&mut r, doc, i, n);
             }
             Some(at)
         }
@@ -656,7 +686,7 @@ fn load_tree(schema: Arc<Schema>, root: &Json<'_>, text: &[u8]) -> Result<CaseGr
             r.errors.mark_truncated();
             break;
         }
-        load_edge(&mut r, i, e);
+        load_edge(&mut r, doc, i, e);
     }
     if nodes_at.is_none() {
         // Already an error; no singleton complaints on top of it.

@@ -2,6 +2,7 @@
 //! names to schema ids, node ids to nodes, endpoint kinds, required fields
 //! and singletons, every problem reported to one [`ErrorSink`].
 
+use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 use std::sync::Arc;
@@ -155,6 +156,18 @@ pub(crate) fn did_you_mean<'c>(
     suggest(input, candidates).map(|s| format!("did you mean `{s}`?"))
 }
 
+/// The field of this name among a kind's few fields, by a scan that
+/// compares lengths first (cheaper than hashing the key); `None` also when
+/// the kind has too many fields to scan, so the caller falls back to the
+/// schema's hashed index.
+fn field_by_name(defs: &[FieldDef], key: &str) -> Option<FieldId> {
+    if defs.len() > 32 {
+        return None;
+    }
+    let i = defs.iter().position(|d| d.name == key)?;
+    u16::try_from(i).ok().map(FieldId)
+}
+
 /// Field ids of one node or edge (inline up to 16).
 pub(crate) type FieldList = smallvec::SmallVec<[FieldId; 16]>;
 
@@ -212,6 +225,9 @@ pub(crate) struct Resolver<'s, 'a> {
     edges: Vec<RawEdge>,
     singleton_counts: Vec<u32>,
     texts: HashSet<Arc<str>>,
+    /// The `from` and `to` ids last found in `ids`, with their entries
+    /// (cleared when a node is added).
+    last_endpoints: [Option<(&'a str, IdEntry)>; 2],
 }
 
 impl<'s, 'a> Resolver<'s, 'a> {
@@ -225,6 +241,7 @@ impl<'s, 'a> Resolver<'s, 'a> {
             edges: Vec::new(),
             singleton_counts: vec![0; schema.node_kinds().count()],
             texts: HashSet::new(),
+            last_endpoints: [None; 2],
         }
     }
 
@@ -308,7 +325,7 @@ impl<'s, 'a> Resolver<'s, 'a> {
     ) -> Option<(FieldId, &'s FieldDef)> {
         let schema = self.schema;
         let def = schema.kind(kind)?;
-        match schema.field(kind, key) {
+        match field_by_name(&def.fields, key).or_else(|| schema.field(kind, key)) {
             Some(f) => def.fields.get(usize::from(f.0)).map(|d| (f, d)),
             None => {
                 let candidates = def.fields.iter().map(|f| f.name.as_str());
@@ -339,7 +356,7 @@ impl<'s, 'a> Resolver<'s, 'a> {
     ) -> Option<(FieldId, &'s FieldDef)> {
         let schema = self.schema;
         let def = schema.edge(kind)?;
-        match schema.edge_field(kind, key) {
+        match field_by_name(&def.fields, key).or_else(|| schema.edge_field(kind, key)) {
             Some(f) => def.fields.get(usize::from(f.0)).map(|d| (f, d)),
             None => {
                 let candidates = def.fields.iter().map(|f| f.name.as_str());
@@ -427,17 +444,23 @@ impl<'s, 'a> Resolver<'s, 'a> {
             }
         }
         let Some(id) = n.id else { return };
-        if let Some(first) = self.ids.get(id) {
-            let first = first.input_index;
-            self.error(
-                LoadErrorKind::DuplicateNodeId,
-                item_path("nodes", n.index, Some("id")),
-                n.id_at,
-                format!("expected a unique node id, found `{}` again", excerpt(id)),
-                Some(format!("`nodes[{first}]` has the same id")),
-            );
-            return;
-        }
+        self.last_endpoints = [None; 2];
+        // One hash of the id for both the uniqueness check and the insert;
+        // while `slot` borrows `ids`, errors go straight to the sink.
+        let slot = match self.ids.entry(id) {
+            Entry::Occupied(first) => {
+                let first = first.get().input_index;
+                self.errors.push(
+                    LoadErrorKind::DuplicateNodeId,
+                    item_path("nodes", n.index, Some("id")),
+                    n.id_at,
+                    format!("expected a unique node id, found `{}` again", excerpt(id)),
+                    Some(format!("`nodes[{first}]` has the same id")),
+                );
+                return;
+            }
+            Entry::Vacant(slot) => slot,
+        };
         // Ids that differ only in Unicode normalisation (`é` as one code point
         // or as `e` + U+0301) look the same to a reader and to a system that
         // normalises: two such nodes are a duplicate, not two people.
@@ -445,7 +468,7 @@ impl<'s, 'a> Resolver<'s, 'a> {
             use unicode_normalization::UnicodeNormalization;
             let nfc: String = id.nfc().collect();
             if let Some((first, written)) = self.nfc_ids.get(&nfc).copied() {
-                self.error(
+                self.errors.push(
                     LoadErrorKind::DuplicateNodeId,
                     item_path("nodes", n.index, Some("id")),
                     n.id_at,
@@ -470,14 +493,11 @@ impl<'s, 'a> Resolver<'s, 'a> {
             fields.sort_unstable_by_key(|(f, _)| *f);
             self.nodes.push(RawNode { id, kind, fields });
         }
-        self.ids.insert(
-            id,
-            IdEntry {
-                node,
-                kind: n.kind,
-                input_index: n.index,
-            },
-        );
+        slot.insert(IdEntry {
+            node,
+            kind: n.kind,
+            input_index: n.index,
+        });
     }
 
     /// One endpoint of an edge: the node, or a `MissingNode` error.
@@ -488,7 +508,19 @@ impl<'s, 'a> Resolver<'s, 'a> {
         end: Option<(&'a str, Option<usize>)>,
     ) -> Option<IdEntry> {
         let (id, at) = end?;
+        // Consecutive edges often share an endpoint (a defendant's events
+        // all point at the defendant): the last `from` and the last `to`
+        // found are checked before hashing.
+        let slot = usize::from(key == "to");
+        for (last, entry) in self.last_endpoints.iter().flatten() {
+            if *last == id {
+                return Some(*entry);
+            }
+        }
         if let Some(e) = self.ids.get(id) {
+            if let Some(last) = self.last_endpoints.get_mut(slot) {
+                *last = Some((id, *e));
+            }
             return Some(*e);
         }
         // Suggest a close id only in small cases: the scan is over all ids.
