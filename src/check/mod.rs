@@ -6,6 +6,7 @@
 //! and ids so the evaluator does no string lookups.
 
 mod expr;
+mod inline;
 pub mod ir;
 mod pattern;
 mod plan;
@@ -208,6 +209,7 @@ impl<'a> Checker<'a> {
             .any(|d| d.level == crate::diag::Level::Error)
         {
             self.check_heights(&defs, &rules);
+            inline::inline_rules(&mut rules, &defs);
         }
         Some(Program {
             name: pack_name,

@@ -391,28 +391,35 @@ impl<'c> Ctx<'c> {
     }
 
     fn text_in_lang(&mut self, t: &Texts, frame: &mut [V], lang: &str) -> expr::R<String> {
-        let saved = std::mem::replace(&mut self.lang, lang.to_string());
+        let saved =
+            (self.lang != lang).then(|| std::mem::replace(&mut self.lang, lang.to_string()));
         let pieces = t
             .by_lang
             .get(lang)
             .or_else(|| t.by_lang.get(&self.prog.default_lang))
             .or_else(|| t.by_lang.values().next());
-        let mut out = String::new();
+        let mut out = String::with_capacity(128);
+        let mut result = Ok(());
         for p in pieces.map(Vec::as_slice).unwrap_or_default() {
             match p {
                 Piece::Lit(s) => out.push_str(s),
                 Piece::Hole(e) => {
-                    let v = self.eval(e, frame)?;
-                    let prog = self.prog;
-                    let lang_now = self.lang.clone();
-                    out.push_str(&value::render(&v, self.g, &|e, x| {
-                        label_in(prog, e, x, &lang_now)
-                    }));
+                    let v = match self.eval(e, frame) {
+                        Ok(v) => v,
+                        Err(e) => {
+                            result = Err(e);
+                            break;
+                        }
+                    };
+                    let (prog, lang_now) = (self.prog, self.lang.as_str());
+                    value::render_to(&mut out, &v, self.g, &|e, x| label_in(prog, e, x, lang_now));
                 }
             }
         }
-        self.lang = saved;
-        Ok(out)
+        if let Some(l) = saved {
+            self.lang = l;
+        }
+        result.map(|()| out)
     }
 }
 

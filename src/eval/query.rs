@@ -299,8 +299,7 @@ impl<'c> Ctx<'c> {
                 }
                 continue;
             }
-            let v = stored.map_or(V::Absent, |v| V::from_stored(v, &t.ty));
-            if !self.test_passes(&v, t, frame)? {
+            if !self.test_passes(stored, t, frame)? {
                 return Ok(false);
             }
         }
@@ -316,16 +315,29 @@ impl<'c> Ctx<'c> {
                 }
                 continue;
             }
-            let v = stored.map_or(V::Absent, |v| V::from_stored(v, &t.ty));
-            if !self.test_passes(&v, t, frame)? {
+            if !self.test_passes(stored, t, frame)? {
                 return Ok(false);
             }
         }
         Ok(true)
     }
 
-    fn test_passes(&mut self, v: &V, t: &FieldTest, frame: &mut [V]) -> R<bool> {
+    fn test_passes(&mut self, stored: Option<&Value>, t: &FieldTest, frame: &mut [V]) -> R<bool> {
         let want = self.eval(&t.value, frame)?;
+        // An absent field, or an unknown value compared with, makes the test unknown.
+        let Some(stored) = stored else {
+            return Ok(false);
+        };
+        if let (Some(op), Some(eq)) = (t.op, stored_equals(stored, &want)) {
+            use crate::syntax::ast::CmpOp;
+            match op {
+                CmpOp::Eq => return Ok(eq),
+                CmpOp::Ne => return Ok(!eq),
+                _ => {}
+            }
+        }
+        let v = V::from_stored(stored, &t.ty);
+        let v = &v;
         let r = match t.op {
             Some(op) => compare(op, v, &want, self.g),
             None => match &want {
@@ -362,6 +374,18 @@ pub(crate) fn anchored_at_unknown(q: &Query, frame: &[V]) -> bool {
         QStep::Expand {
             from, to, to_bound, ..
         } => unknown(from) || (*to_bound && unknown(to)),
+    })
+}
+
+/// Whether a stored value equals a computed one, for the common scalar types
+/// (`None`: compare them as values).
+fn stored_equals(stored: &Value, want: &V) -> Option<bool> {
+    Some(match (stored, want) {
+        (Value::Enum(x), V::Enum(_, y)) => x == y,
+        (Value::Bool(x), V::Bool(y)) => x == y,
+        (Value::Int(x), V::Int(y)) => x == y,
+        (Value::Date(x), V::Date(y)) => x == y,
+        _ => return None,
     })
 }
 

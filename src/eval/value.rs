@@ -209,6 +209,34 @@ pub fn next_working_day(cal: &Calendar, d: Date) -> Option<Date> {
 
 /// The value as text, for messages.
 pub fn render(v: &V, g: &CaseGraph, label: &dyn Fn(EnumId, u16) -> String) -> String {
+    let mut out = String::new();
+    render_to(&mut out, v, g, label);
+    out
+}
+
+/// [`render`], appended to `out`.
+pub fn render_to(out: &mut String, v: &V, g: &CaseGraph, label: &dyn Fn(EnumId, u16) -> String) {
+    use std::fmt::Write;
+    // Writing to a `String` cannot fail.
+    let _ = match v {
+        V::Int(i) => write!(out, "{i}"),
+        V::Text(t) => {
+            out.push_str(t);
+            Ok(())
+        }
+        V::Date(d) => write!(out, "{d}"),
+        V::Node(n) => {
+            out.push_str(g.node_id(*n));
+            Ok(())
+        }
+        other => {
+            out.push_str(&render_owned(other, g, label));
+            Ok(())
+        }
+    };
+}
+
+fn render_owned(v: &V, g: &CaseGraph, label: &dyn Fn(EnumId, u16) -> String) -> String {
     match v {
         V::Absent => "?".to_string(),
         V::Bool(b) => b.to_string(),
