@@ -9,7 +9,7 @@
 //!   target/release/deps/profile-<hash> --bench
 //! ```
 //!
-//! `RULE` unset or `all` reviews with the full pack; `HAND=1` runs the
+//! `RULE` unset or `all` reviews with the full pack (`PACK`: another pack folder); `HAND=1` runs the
 //! hand-written version of `RULE` instead (toggle on `*Hand::run*`).
 #![allow(
     missing_docs,
@@ -31,11 +31,11 @@ fn main() {
     let rule = var("RULE", "all");
     let nodes: usize = var("NODES", "10000").parse().unwrap();
     let reps: usize = var("REPS", "5").parse().unwrap();
+    let dir = var("PACK", "rules/cn-criminal");
     let pack = if rule == "all" {
-        RulePack::load("rules/cn-criminal").unwrap()
+        RulePack::load(&dir).unwrap()
     } else {
-        RulePack::from_sources(handwritten::single_rule_sources("rules/cn-criminal", &rule))
-            .unwrap()
+        RulePack::from_sources(handwritten::single_rule_sources(&dir, &rule)).unwrap()
     };
     let case = pack.load_case(&generate(pack.schema(), nodes, 7)).unwrap();
     let mut findings = 0;

@@ -294,7 +294,7 @@ impl Ctx<'_> {
         } else {
             inner
                 .get(..def.params.len())
-                .and_then(|a| a.iter().map(MemoKey::of).collect::<Option<Vec<_>>>())
+                .and_then(|a| a.iter().map(MemoKey::of).collect::<Option<MemoArgs>>())
                 .map(|k| (id, k))
         };
         if let Some(k) = &key
@@ -686,6 +686,9 @@ fn runs_query(e: &Expr, prog: &Program, depth: u32) -> bool {
             .any(|x| runs_query(x, prog, depth + 1)),
     }
 }
+
+/// The arguments of a memoised call: on the stack for up to two.
+pub(crate) type MemoArgs = smallvec::SmallVec<[MemoKey; 2]>;
 
 /// A definition argument that can key the per-case memo.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

@@ -97,7 +97,8 @@ pub(crate) struct Ctx<'c> {
     pub(crate) g: &'c CaseGraph,
     pub(crate) consts: Vec<Option<V>>,
     /// Results of definitions with parameters, by argument tuple.
-    pub(crate) memo: HashMap<(DefId, Vec<expr::MemoKey>), V>,
+    /// (foldhash: seeded per process like std's, several times cheaper to hash.)
+    pub(crate) memo: HashMap<(DefId, expr::MemoArgs), V, foldhash::fast::RandomState>,
     /// Per definition, once known: whether it runs a query, and so is worth a memo entry.
     pub(crate) memo_worthy: Vec<Option<bool>>,
     pub(crate) edgeless: HashMap<(KindId, EdgeKindId, Option<(FieldId, u16)>), Arc<[NodeIx]>>,
@@ -185,7 +186,7 @@ impl<'c> Ctx<'c> {
             prog,
             g,
             consts: vec![None; prog.defs.len()],
-            memo: HashMap::new(),
+            memo: HashMap::default(),
             memo_worthy: vec![None; prog.defs.len()],
             edgeless: HashMap::new(),
             date_fields,
