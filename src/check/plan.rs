@@ -170,7 +170,7 @@ fn conjuncts<'e>(e: &'e Expr, out: &mut Vec<&'e Expr>) {
 
 /// For a `Cond` `a < b` (or `b > a`) right after the `Match` whose edge step
 /// reaches `b`, with `a` bound before it: that step starts above `a`.
-fn bound_steps(plan: &mut [Op]) {
+fn bound_steps(plan: &mut Vec<Op>) {
     let mut i = 0;
     while i < plan.len() {
         let mut bounds: Vec<(Slot, Slot)> = vec![];
@@ -186,6 +186,7 @@ fn bound_steps(plan: &mut [Op]) {
                 }
             }
         }
+        let mut served = vec![];
         if let Some(Op::Match(q)) = plan.get_mut(i) {
             for (lo, hi) in bounds {
                 for s in &mut q.steps {
@@ -194,8 +195,20 @@ fn bound_steps(plan: &mut [Op]) {
                         && above.is_none()
                     {
                         *above = Some(lo);
+                        served.push((lo, hi));
                     }
                 }
+            }
+        }
+        // The step now yields only nodes above `a`: `a < b` holds for every
+        // binding it makes, so it need not be tested again — unless it is its
+        // clause's last conjunct (which tells coverage the clause held).
+        let mut j = i + 1;
+        while let Some(Op::Cond(e, of)) = plan.get(j) {
+            if !of.last && less_than(e).is_some_and(|p| served.contains(&p)) {
+                plan.remove(j);
+            } else {
+                j += 1;
             }
         }
         i += 1;

@@ -54,6 +54,18 @@ impl Ctx<'_> {
                     .and_then(|x| self.g.edge_field(x, *f))
                     .map_or(V::Absent, |v| V::from_stored(v, ty)))
             }
+            Expr::Compare(first, rest) if rest.len() == 1 => {
+                let Some((op, second)) = rest.first() else {
+                    return Ok(V::Absent);
+                };
+                let a = self.eval(first, frame)?;
+                let b = self.eval(second, frame)?;
+                Ok(compare(*op, &a, &b, self.g))
+            }
+            Expr::Is(x, negated, test) => {
+                let v = self.eval(x, frame)?;
+                Ok(V::Bool(is(&v, test) != *negated))
+            }
             _ => self.eval_full(e, frame),
         }
     }
@@ -245,16 +257,7 @@ impl Ctx<'_> {
             },
             Expr::Is(x, negated, test) => {
                 let v = self.eval(x, frame)?;
-                let r = match test {
-                    Test::Absent => !v.is_present(),
-                    Test::Present => v.is_present(),
-                    Test::True => v == V::Bool(true),
-                    Test::False => v == V::Bool(false),
-                    Test::Equals(c) => {
-                        matches!((&v, c), (V::Enum(_, a), Const::Enum(_, b)) if a == b)
-                    }
-                };
-                V::Bool(r != *negated)
+                V::Bool(is(&v, test) != *negated)
             }
             Expr::Duration(x, unit) => match self.eval(x, frame)? {
                 V::Int(n) => V::Dur(*unit, n),
@@ -575,6 +578,17 @@ fn cmp_key(
         })
         // Node indices follow sorted ids.
         .then_with(|| a.2.cmp(&b.2))
+}
+
+/// `v is …` (never unknown).
+fn is(v: &V, test: &Test) -> bool {
+    match test {
+        Test::Absent => !v.is_present(),
+        Test::Present => v.is_present(),
+        Test::True => *v == V::Bool(true),
+        Test::False => *v == V::Bool(false),
+        Test::Equals(c) => matches!((v, c), (V::Enum(_, a), Const::Enum(_, b)) if a == b),
+    }
 }
 
 /// `x in list` under three-valued logic.
