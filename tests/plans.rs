@@ -1,0 +1,179 @@
+//! Review plans (`src/check/plan.rs`, `src/check/inline.rs`): what the planner
+//! does to the shipped rules of the five shapes measured in
+//! docs/performance.md, and that a plan finds what the clauses as written find.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use caselint::RulePack;
+use caselint::check::ir::{Expr, Op, QStep, Rule, Stage};
+use caselint::r#gen::generate;
+
+fn pack() -> RulePack {
+    RulePack::load("rules/cn-criminal").unwrap()
+}
+
+fn rule<'p>(pack: &'p RulePack, id: &str, nth: usize) -> &'p Rule {
+    pack.program()
+        .rules
+        .iter()
+        .filter(|r| r.id == id)
+        .nth(nth)
+        .unwrap_or_else(|| panic!("no rule {id}"))
+}
+
+fn slot(rule: &Rule, name: &str) -> u32 {
+    rule.slot_names
+        .iter()
+        .position(|n| n == name)
+        .unwrap_or_else(|| panic!("no variable {name}")) as u32
+}
+
+/// The pair join: `e2`'s step starts above `e1`, `admissible(e1)` is tested
+/// before the loop over `e2`, and `e1 < e2` is no longer tested per pair.
+#[test]
+fn pair_join_starts_the_inner_loop_after_the_outer_node() {
+    let p = pack();
+    let r = rule(&p, "cn.evidence.amount_conflict", 0);
+    let (e1, e2) = (slot(r, "e1"), slot(r, "e2"));
+    let matches: Vec<&caselint::check::ir::Query> = r
+        .plan
+        .iter()
+        .filter_map(|op| match op {
+            Op::Match(q) => Some(q),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(matches.len(), 3);
+    let inner = matches.last().unwrap();
+    assert!(inner.steps.iter().any(|s| matches!(s,
+        QStep::Expand { to, above: Some(a), .. } if to.0 == e2 && a.0 == e1)));
+    // Between the second and the third `Match`: a condition on e1 alone.
+    let second = r
+        .plan
+        .iter()
+        .position(|op| matches!(op, Op::Match(q) if q.head.0 == e1))
+        .unwrap();
+    assert!(
+        matches!(r.plan.get(second + 1), Some(Op::Cond(..))),
+        "admissible(e1) right after e1 is bound: {:?}",
+        r.plan.get(second + 1)
+    );
+    let compares = r
+        .plan
+        .iter()
+        .filter(|op| matches!(op, Op::Cond(Expr::Compare(..), _)))
+        .count();
+    assert_eq!(compares, 0, "e1 < e2 is served by the step");
+    // The clauses as written keep the condition whole.
+    assert!(r.ops.iter().any(|op| matches!(op, Op::Where(..))));
+}
+
+/// A `let` only the messages read is computed for findings only; one the
+/// requirement reads, just before it.
+#[test]
+fn lets_are_computed_where_first_read() {
+    let p = pack();
+    let r = rule(&p, "cn.cpl.085.detention_family_notice", 0);
+    let n = slot(r, "n");
+    assert!(
+        r.late
+            .iter()
+            .any(|(s, _, stage)| s.0 == n && *stage == Stage::Finding)
+    );
+    assert!(
+        !r.plan
+            .iter()
+            .any(|op| matches!(op, Op::Let(s, _) if s.0 == n))
+    );
+
+    let b = p
+        .program()
+        .rules
+        .iter()
+        .find(|r| r.id == "cn.cl.069.combined_punishment" && r.part.as_deref() == Some("bounds"))
+        .unwrap();
+    for name in ["top", "total"] {
+        let s = slot(b, name);
+        assert!(
+            b.late
+                .iter()
+                .any(|(x, _, stage)| x.0 == s && *stage == Stage::Require),
+            "{name}"
+        );
+    }
+
+    // `a` is read by a `where`: it stays a binding step.
+    let age = rule(&p, "cn.cl.017.age_of_responsibility", 0);
+    let a = slot(age, "a");
+    assert!(
+        age.plan
+            .iter()
+            .any(|op| matches!(op, Op::Let(s, _) if s.0 == a))
+    );
+    assert!(age.late.is_empty());
+}
+
+/// Small definitions without queries are inlined into plans; a definition
+/// that runs one stays a call (it is memoised per argument tuple).
+#[test]
+fn small_definitions_are_inlined() {
+    let p = pack();
+    let prog = p.program();
+    let def = |name: &str| {
+        prog.defs
+            .iter()
+            .position(|d| d.name == name)
+            .unwrap_or_else(|| panic!("no def {name}")) as u32
+    };
+    fn calls(e: &Expr, out: &mut Vec<u32>) {
+        if let Expr::Call(d, _) = e {
+            out.push(d.0);
+        }
+        for c in e.children() {
+            calls(c, out);
+        }
+    }
+    let mut found = vec![];
+    let r = rule(&p, "cn.cpl.085.detention_family_notice", 0);
+    for (e, _) in r.require.iter() {
+        calls(e, &mut found);
+    }
+    assert!(!found.contains(&def("within_24h")), "within_24h inlined");
+    assert!(!found.contains(&def("moment")), "moment inlined");
+
+    let mut found = vec![];
+    let r = rule(&p, "cn.cl.017.age_of_responsibility", 0);
+    for (e, _) in r.require.iter() {
+        calls(e, &mut found);
+    }
+    assert!(found.contains(&def("liable_from_12")), "runs a query: kept");
+}
+
+/// Plans find what the clauses as written find: every finding of `review`
+/// (plans) is one `explain` (clauses in written order) reports as fired, on
+/// generated cases, for the five measured rules.
+#[test]
+fn plans_agree_with_the_clauses_as_written() {
+    let p = pack();
+    for seed in [3, 7, 11] {
+        let case = p.load_case(&generate(p.schema(), 2_000, seed)).unwrap();
+        let report = p.review(&case).unwrap();
+        for id in [
+            "cn.cpl.085.detention_family_notice",
+            "cn.cpl.187.indictment_service",
+            "cn.evidence.amount_conflict",
+            "cn.cl.069.combined_punishment",
+            "cn.cl.017.age_of_responsibility",
+        ] {
+            let reviewed = report.findings.iter().filter(|f| f.rule == id).count();
+            let explained = p
+                .explain(&case, id, None, &caselint::ReviewOptions::default())
+                .unwrap();
+            let fired = explained
+                .bindings
+                .iter()
+                .filter(|b| b.outcome == "fired")
+                .count();
+            assert_eq!(reviewed, fired, "{id}, seed {seed}");
+        }
+    }
+}
