@@ -87,6 +87,26 @@ impl<'c> Ctx<'c> {
                     },
                 };
                 let target_kind = *kind;
+                if *modifier == EdgeMod::One && !*to_bound {
+                    // The common step, as a plain loop: no visitor closure.
+                    return self.expand_one(
+                        q,
+                        step,
+                        frame,
+                        k,
+                        ExpandOne {
+                            start,
+                            edge: *edge,
+                            forward: *forward,
+                            above,
+                            to: *to,
+                            kind: target_kind,
+                            node_tests,
+                            edge_slot: *edge_slot,
+                            edge_tests,
+                        },
+                    );
+                }
                 let mut visit = |cx: &mut Ctx<'c>,
                                  frame: &mut [V],
                                  other: NodeIx,
@@ -184,6 +204,62 @@ impl<'c> Ctx<'c> {
                 }
             }
         }
+    }
+
+    /// One edge step to a new variable (`-e->` from a bound node).
+    fn expand_one(
+        &mut self,
+        q: &Query,
+        step: usize,
+        frame: &mut [V],
+        k: &mut Visit<'_, 'c>,
+        x: ExpandOne<'_>,
+    ) -> R<bool> {
+        let g = self.g;
+        let edges = if x.forward {
+            g.out_edges(x.start, x.edge)
+        } else {
+            g.in_edges(x.start, x.edge)
+        };
+        let other = |e: EdgeIx| {
+            if x.forward {
+                g.edge_target(e)
+            } else {
+                g.edge_source(e)
+            }
+        };
+        // The edges are sorted by the other end's id, that is by its index.
+        let edges = match x.above {
+            Some(a) => edges
+                .get(edges.partition_point(|&e| other(e) <= a)..)
+                .unwrap_or_default(),
+            None => edges,
+        };
+        let last = step + 1 == q.steps.len();
+        for &e in edges {
+            self.tick()?;
+            let n = other(e);
+            if x.kind.is_some_and(|kd| g.node_kind(n) != kd)
+                || !self.edge_passes(e, x.edge_tests, frame)?
+                || !self.node_passes(n, x.node_tests, frame)?
+            {
+                continue;
+            }
+            set(frame, x.to, V::Node(n));
+            if let Some(es) = x.edge_slot {
+                set(frame, es, V::Edge(e));
+            }
+            let go_on = if last {
+                k(self, frame)?
+            } else {
+                self.each_match(q, step + 1, frame, k)?
+            };
+            set(frame, x.to, V::Absent);
+            if !go_on {
+                return Ok(false);
+            }
+        }
+        Ok(true)
     }
 
     fn follow(
@@ -349,6 +425,19 @@ impl<'c> Ctx<'c> {
         };
         Ok(r == V::Bool(true))
     }
+}
+
+/// An edge step to a new variable, resolved for one start node.
+struct ExpandOne<'q> {
+    start: NodeIx,
+    edge: EdgeKindId,
+    forward: bool,
+    above: Option<NodeIx>,
+    to: Slot,
+    kind: Option<KindId>,
+    node_tests: &'q [FieldTest],
+    edge_slot: Option<Slot>,
+    edge_tests: &'q [FieldTest],
 }
 
 /// Whether the pattern refers to a variable bound outside it (`-concerns-> n`)
