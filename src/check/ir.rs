@@ -558,6 +558,33 @@ pub struct Program {
     pub rules: Vec<Rule>,
     /// Views, in declaration order.
     pub views: Vec<View>,
+    /// Per node kind: its `date` and `time` fields (what `earliest` orders by).
+    pub date_fields: Vec<(Option<FieldId>, Option<FieldId>)>,
+    /// Per definition: whether evaluating it may run a query, itself or through
+    /// a definition it calls (such calls are memoised per argument tuple).
+    pub runs_query: Vec<bool>,
+}
+
+/// Whether evaluating `e` may run a graph query (`exists`, `count`, …), itself or
+/// through a definition it calls. Past a depth, assume it does.
+pub fn runs_query(e: &Expr, defs: &[Def], depth: u32) -> bool {
+    if depth > 64 {
+        return true;
+    }
+    match e {
+        Expr::Quant(..) | Expr::Agg(..) => true,
+        Expr::Call(d, _)
+            if defs
+                .get(d.0 as usize)
+                .is_none_or(|def| runs_query(&def.body, defs, depth + 1)) =>
+        {
+            true
+        }
+        _ => e
+            .children()
+            .into_iter()
+            .any(|x| runs_query(x, defs, depth + 1)),
+    }
 }
 
 impl Program {

@@ -211,7 +211,18 @@ impl<'a> Checker<'a> {
             self.check_heights(&defs, &rules);
             inline::inline_rules(&mut rules, &defs);
         }
+        let schema = &self.schema;
+        let date_fields = schema
+            .node_kinds()
+            .map(|(k, _)| (schema.field(k, "date"), schema.field(k, "time")))
+            .collect();
+        let runs_query = defs
+            .iter()
+            .map(|d| ir::runs_query(&d.body, &defs, 0))
+            .collect();
         Some(Program {
+            date_fields,
+            runs_query,
             name: pack_name,
             languages: self.languages.clone(),
             default_lang: self.default_lang.clone(),

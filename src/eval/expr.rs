@@ -317,17 +317,13 @@ impl Ctx<'_> {
         Ok(v)
     }
 
-    /// Whether a definition's body runs a query, directly or through another definition.
-    fn memo_worthy(&mut self, id: DefId) -> bool {
-        if let Some(Some(b)) = self.memo_worthy.get(id.0 as usize) {
-            return *b;
-        }
-        let prog = self.prog;
-        let b = prog.def(id).is_none_or(|d| runs_query(&d.body, prog, 0));
-        if let Some(slot) = self.memo_worthy.get_mut(id.0 as usize) {
-            *slot = Some(b);
-        }
-        b
+    /// Whether a definition runs a query, and so is worth a memo entry.
+    fn memo_worthy(&self, id: DefId) -> bool {
+        self.prog
+            .runs_query
+            .get(id.0 as usize)
+            .copied()
+            .unwrap_or(true)
     }
 
     fn lookup(&self, t: TableId, args: &[V]) -> V {
@@ -676,28 +672,6 @@ fn unit_name(u: Unit) -> &'static str {
         Unit::Days => "days",
         Unit::Months => "months",
         Unit::Years => "years",
-    }
-}
-
-/// Whether evaluating `e` may run a graph query (`exists`, `count`, …), itself or
-/// through a definition it calls. Past a depth, assume it does.
-fn runs_query(e: &Expr, prog: &Program, depth: u32) -> bool {
-    if depth > 64 {
-        return true;
-    }
-    match e {
-        Expr::Quant(..) | Expr::Agg(..) => true,
-        Expr::Call(d, _)
-            if prog
-                .def(*d)
-                .is_none_or(|def| runs_query(&def.body, prog, depth + 1)) =>
-        {
-            true
-        }
-        _ => e
-            .children()
-            .into_iter()
-            .any(|x| runs_query(x, prog, depth + 1)),
     }
 }
 

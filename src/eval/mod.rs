@@ -99,10 +99,7 @@ pub(crate) struct Ctx<'c> {
     /// Results of definitions with parameters, by argument tuple.
     /// (foldhash: seeded per process like std's, several times cheaper to hash.)
     pub(crate) memo: HashMap<(DefId, expr::MemoArgs), V, foldhash::fast::RandomState>,
-    /// Per definition, once known: whether it runs a query, and so is worth a memo entry.
-    pub(crate) memo_worthy: Vec<Option<bool>>,
     pub(crate) edgeless: HashMap<(KindId, EdgeKindId, Option<(FieldId, u16)>), Arc<[NodeIx]>>,
-    date_fields: Vec<(Option<FieldId>, Option<FieldId>)>,
     steps: u64,
     budget: u64,
     rule: String,
@@ -177,19 +174,12 @@ impl Coverage {
 
 impl<'c> Ctx<'c> {
     pub(crate) fn new(prog: &'c Program, g: &'c CaseGraph, budget: u64, lang: &str) -> Self {
-        let schema = &prog.schema;
-        let date_fields = schema
-            .node_kinds()
-            .map(|(k, _)| (schema.field(k, "date"), schema.field(k, "time")))
-            .collect();
         Ctx {
             prog,
             g,
             consts: vec![None; prog.defs.len()],
             memo: HashMap::default(),
-            memo_worthy: vec![None; prog.defs.len()],
             edgeless: HashMap::new(),
-            date_fields,
             steps: 0,
             budget,
             rule: String::new(),
@@ -212,7 +202,8 @@ impl<'c> Ctx<'c> {
     }
 
     pub(crate) fn date_fields(&self, k: KindId) -> (Option<FieldId>, Option<FieldId>) {
-        self.date_fields
+        self.prog
+            .date_fields
             .get(k.0 as usize)
             .copied()
             .unwrap_or((None, None))
@@ -372,8 +363,12 @@ impl<'c> Ctx<'c> {
             }
             Lang::One(l) => Ok(LocalText::One(self.text_in(t, frame, l)?)),
             Lang::Default => {
-                let l = self.prog.default_lang.clone();
-                Ok(LocalText::One(self.text_in(t, frame, &l)?))
+                let prog = self.prog;
+                Ok(LocalText::One(self.text_in(
+                    t,
+                    frame,
+                    &prog.default_lang,
+                )?))
             }
         }
     }
@@ -482,7 +477,9 @@ pub(crate) fn review(
     }
     result?;
     findings.sort_by(|a, b| {
-        (&a.rule, &a.nodes, a.message.sort_key()).cmp(&(&b.rule, &b.nodes, b.message.sort_key()))
+        (&a.rule, &a.nodes)
+            .cmp(&(&b.rule, &b.nodes))
+            .then_with(|| a.message.cmp_text(&b.message))
     });
     findings.dedup_by(|a, b| a.rule == b.rule && a.nodes == b.nodes && a.message == b.message);
     let views = if opts.views {

@@ -75,11 +75,22 @@ impl LocalText {
         }
     }
 
-    /// A key that orders texts deterministically.
-    pub(crate) fn sort_key(&self) -> String {
-        match self {
-            LocalText::One(s) => s.clone(),
-            LocalText::All(m) => m.values().cloned().collect::<Vec<_>>().join("\u{1f}"),
+    /// Orders texts deterministically: by the text, or by the texts of every
+    /// language in turn (as if joined by U+001F), without building either.
+    pub(crate) fn cmp_text(&self, other: &LocalText) -> std::cmp::Ordering {
+        fn chars(t: &LocalText) -> Box<dyn Iterator<Item = char> + '_> {
+            match t {
+                LocalText::One(s) => Box::new(s.chars()),
+                LocalText::All(m) => {
+                    Box::new(m.values().enumerate().flat_map(|(i, s)| {
+                        (i > 0).then_some('\u{1f}').into_iter().chain(s.chars())
+                    }))
+                }
+            }
+        }
+        match (self, other) {
+            (LocalText::One(a), LocalText::One(b)) => a.cmp(b),
+            _ => chars(self).cmp(chars(other)),
         }
     }
 }
