@@ -3,6 +3,7 @@
 use super::Ctx;
 use super::value::*;
 use crate::check::ir::*;
+use crate::graph::Value;
 use crate::syntax::ast::{Agg, Quant, Unit};
 use rust_decimal::Decimal;
 use std::sync::Arc;
@@ -22,7 +23,7 @@ fn kleene_not(v: V) -> V {
     }
 }
 
-impl Ctx<'_> {
+impl<'c> Ctx<'c> {
     /// Evaluates an expression in a frame.
     ///
     /// The commonest leaves are answered here, without entering the large
@@ -58,15 +59,68 @@ impl Ctx<'_> {
                 let Some((op, second)) = rest.first() else {
                     return Ok(V::Absent);
                 };
+                // Two fields of bound variables, or a field and a constant, of
+                // one scalar type: compared as stored.
+                if let (Some(a), Some(b)) = (self.stored(first, frame), self.stored(second, frame))
+                    && let Some(o) = stored_order(a, b)
+                {
+                    return Ok(V::Bool(holds(*op, o)));
+                }
                 let a = self.eval(first, frame)?;
                 let b = self.eval(second, frame)?;
                 Ok(compare(*op, &a, &b, self.g))
             }
             Expr::Is(x, negated, test) => {
+                // `v.f is …` on the stored field, without building its value.
+                if let Expr::Field(base, f, _) = &**x
+                    && let Expr::Local(s) = &**base
+                {
+                    let stored = match frame.get(s.0 as usize) {
+                        Some(V::Node(n)) => self.g.field(*n, *f),
+                        _ => None,
+                    };
+                    let r = match test {
+                        Test::Absent => stored.is_none(),
+                        Test::Present => stored.is_some(),
+                        Test::True => matches!(stored, Some(Value::Bool(true))),
+                        Test::False => matches!(stored, Some(Value::Bool(false))),
+                        Test::Equals(c) => matches!(
+                            (stored, c), (Some(Value::Enum(a)), Const::Enum(_, b)) if a == b
+                        ),
+                    };
+                    return Ok(V::Bool(r != *negated));
+                }
                 let v = self.eval(x, frame)?;
                 Ok(V::Bool(is(&v, test) != *negated))
             }
             _ => self.eval_full(e, frame),
+        }
+    }
+
+    /// The stored value of `x.f` (`x` a bound node or edge variable), or the
+    /// stored form of a constant; `None` for any other expression or an absent field.
+    #[inline]
+    fn stored<'e>(&self, e: &'e Expr, frame: &[V]) -> Option<Stored<'e>>
+    where
+        'c: 'e,
+    {
+        match e {
+            Expr::Field(base, f, _) => match &**base {
+                Expr::Local(s) => match frame.get(s.0 as usize) {
+                    Some(V::Node(n)) => self.g.field(*n, *f).map(Stored::Value),
+                    _ => None,
+                },
+                _ => None,
+            },
+            Expr::EdgeField(base, f, _) => match &**base {
+                Expr::Local(s) => match frame.get(s.0 as usize) {
+                    Some(V::Edge(x)) => self.g.edge_field(*x, *f).map(Stored::Value),
+                    _ => None,
+                },
+                _ => None,
+            },
+            Expr::Const(c) => Some(Stored::Const(c)),
+            _ => None,
         }
     }
 
@@ -574,6 +628,41 @@ fn cmp_key(
         })
         // Node indices follow sorted ids.
         .then_with(|| a.2.cmp(&b.2))
+}
+
+/// A stored field value or a constant.
+#[derive(Clone, Copy)]
+enum Stored<'a> {
+    Value(&'a Value),
+    Const(&'a Const),
+}
+
+/// The order of two stored scalars of one type (`None`: compare them as values).
+fn stored_order(a: Stored<'_>, b: Stored<'_>) -> Option<std::cmp::Ordering> {
+    use Stored::{Const as C, Value as S};
+    Some(match (a, b) {
+        (S(Value::Date(x)), S(Value::Date(y)))
+        | (S(Value::Date(x)), C(Const::Date(y)))
+        | (C(Const::Date(x)), S(Value::Date(y))) => x.cmp(y),
+        (S(Value::Int(x)), S(Value::Int(y)))
+        | (S(Value::Int(x)), C(Const::Int(y)))
+        | (C(Const::Int(x)), S(Value::Int(y))) => x.cmp(y),
+        (S(Value::Decimal(x)), S(Value::Decimal(y))) => x.cmp(y),
+        _ => return None,
+    })
+}
+
+fn holds(op: crate::syntax::ast::CmpOp, o: std::cmp::Ordering) -> bool {
+    use crate::syntax::ast::CmpOp;
+    use std::cmp::Ordering::*;
+    match op {
+        CmpOp::Eq => o == Equal,
+        CmpOp::Ne => o != Equal,
+        CmpOp::Lt => o == Less,
+        CmpOp::Le => o != Greater,
+        CmpOp::Gt => o == Greater,
+        CmpOp::Ge => o != Less,
+    }
 }
 
 /// `v is …` (never unknown).
