@@ -21,7 +21,7 @@ pub(super) fn inline_rules(rules: &mut [Rule], defs: &[Def]) {
     for r in rules {
         for op in &mut r.plan {
             match op {
-                Op::Match(q) => query(q, defs),
+                Op::Match(q) => q.exprs_mut().into_iter().for_each(|e| expr(e, defs, 0)),
                 Op::Value(_, e)
                 | Op::Each(_, e)
                 | Op::Let(_, e)
@@ -49,29 +49,8 @@ pub(super) fn inline_rules(rules: &mut [Rule], defs: &[Def]) {
     }
 }
 
-fn query(q: &mut Query, defs: &[Def]) {
-    for s in &mut q.steps {
-        let tests = match s {
-            QStep::Scan { tests, .. } | QStep::Check { tests, .. } => {
-                tests.iter_mut().collect::<Vec<_>>()
-            }
-            QStep::Expand {
-                node_tests,
-                edge_tests,
-                ..
-            } => node_tests.iter_mut().chain(edge_tests.iter_mut()).collect(),
-        };
-        for t in tests {
-            expr(&mut t.value, defs, 0);
-        }
-    }
-    if let Some(f) = &mut q.filter {
-        expr(f, defs, 0);
-    }
-}
-
 fn expr(e: &mut Expr, defs: &[Def], depth: u32) {
-    for c in children_mut(e) {
+    for c in e.children_mut() {
         expr(c, defs, depth);
     }
     if depth >= MAX_DEPTH {
@@ -134,92 +113,7 @@ fn substitute(e: &mut Expr, args: &[Expr]) {
         }
         return;
     }
-    for c in children_mut(e) {
+    for c in e.children_mut() {
         substitute(c, args);
     }
-}
-
-/// The expressions directly inside one, mutably (as [`Expr::children`]).
-fn children_mut(e: &mut Expr) -> Vec<&mut Expr> {
-    let mut out: Vec<&mut Expr> = vec![];
-    match e {
-        Expr::Const(_) | Expr::Local(_) | Expr::Singleton(_) => {}
-        Expr::List(xs) | Expr::Call(_, xs) | Expr::Lookup(_, xs) | Expr::Builtin(_, xs) => {
-            out.extend(xs.iter_mut())
-        }
-        Expr::Format(ps) => out.extend(ps.iter_mut().filter_map(|p| match p {
-            Piece::Hole(x) => Some(x),
-            Piece::Lit(_) => None,
-        })),
-        Expr::Field(x, ..)
-        | Expr::EdgeField(x, ..)
-        | Expr::Column(x, _)
-        | Expr::Not(x)
-        | Expr::Neg(x)
-        | Expr::Is(x, ..)
-        | Expr::Duration(x, _) => out.push(x),
-        Expr::And(a, b)
-        | Expr::Or(a, b)
-        | Expr::Arith(_, a, b)
-        | Expr::In(a, b, _)
-        | Expr::Contains(a, b)
-        | Expr::ContainsAny(a, b)
-        | Expr::Otherwise(a, b) => {
-            out.push(a);
-            out.push(b);
-        }
-        Expr::Compare(a, rest) => {
-            out.push(a);
-            out.extend(rest.iter_mut().map(|(_, x)| x));
-        }
-        Expr::If(c, a, b) => {
-            out.push(c);
-            out.push(a);
-            out.push(b);
-        }
-        // Inside a query: its tests and filter, and the body or value.
-        Expr::Quant(_, q, body) => {
-            for s in &mut q.steps {
-                match s {
-                    QStep::Scan { tests, .. } | QStep::Check { tests, .. } => {
-                        out.extend(tests.iter_mut().map(|t| &mut t.value))
-                    }
-                    QStep::Expand {
-                        node_tests,
-                        edge_tests,
-                        ..
-                    } => out.extend(
-                        node_tests
-                            .iter_mut()
-                            .chain(edge_tests.iter_mut())
-                            .map(|t| &mut t.value),
-                    ),
-                }
-            }
-            out.extend(q.filter.as_mut());
-            out.extend(body.as_deref_mut());
-        }
-        Expr::Agg(_, v, q) => {
-            for s in &mut q.steps {
-                match s {
-                    QStep::Scan { tests, .. } | QStep::Check { tests, .. } => {
-                        out.extend(tests.iter_mut().map(|t| &mut t.value))
-                    }
-                    QStep::Expand {
-                        node_tests,
-                        edge_tests,
-                        ..
-                    } => out.extend(
-                        node_tests
-                            .iter_mut()
-                            .chain(edge_tests.iter_mut())
-                            .map(|t| &mut t.value),
-                    ),
-                }
-            }
-            out.extend(q.filter.as_mut());
-            out.extend(v.as_deref_mut());
-        }
-    }
-    out
 }

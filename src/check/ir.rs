@@ -243,7 +243,83 @@ impl Expr {
     }
 }
 
+impl Expr {
+    /// [`Expr::children`], mutably (for rewriting passes such as inlining).
+    pub fn children_mut(&mut self) -> Vec<&mut Expr> {
+        let mut out: Vec<&mut Expr> = vec![];
+        match self {
+            Expr::Const(_) | Expr::Local(_) | Expr::Singleton(_) => {}
+            Expr::List(xs) | Expr::Call(_, xs) | Expr::Lookup(_, xs) | Expr::Builtin(_, xs) => {
+                out.extend(xs.iter_mut())
+            }
+            Expr::Format(ps) => out.extend(ps.iter_mut().filter_map(|p| match p {
+                Piece::Hole(x) => Some(x),
+                Piece::Lit(_) => None,
+            })),
+            Expr::Field(x, ..)
+            | Expr::EdgeField(x, ..)
+            | Expr::Column(x, _)
+            | Expr::Not(x)
+            | Expr::Neg(x)
+            | Expr::Is(x, ..)
+            | Expr::Duration(x, _) => out.push(x),
+            Expr::And(a, b)
+            | Expr::Or(a, b)
+            | Expr::Arith(_, a, b)
+            | Expr::In(a, b, _)
+            | Expr::Contains(a, b)
+            | Expr::ContainsAny(a, b)
+            | Expr::Otherwise(a, b) => {
+                out.push(a);
+                out.push(b);
+            }
+            Expr::Compare(a, rest) => {
+                out.push(a);
+                out.extend(rest.iter_mut().map(|(_, x)| x));
+            }
+            Expr::If(c, a, b) => {
+                out.push(c);
+                out.push(a);
+                out.push(b);
+            }
+            Expr::Quant(_, q, body) => {
+                out.extend(q.exprs_mut());
+                out.extend(body.as_deref_mut());
+            }
+            Expr::Agg(_, v, q) => {
+                out.extend(q.exprs_mut());
+                out.extend(v.as_deref_mut());
+            }
+        }
+        out
+    }
+}
+
 impl Query {
+    /// [`Query::exprs`], mutably.
+    pub fn exprs_mut(&mut self) -> Vec<&mut Expr> {
+        let mut out: Vec<&mut Expr> = vec![];
+        for s in &mut self.steps {
+            match s {
+                QStep::Scan { tests, .. } | QStep::Check { tests, .. } => {
+                    out.extend(tests.iter_mut().map(|t| &mut t.value))
+                }
+                QStep::Expand {
+                    node_tests,
+                    edge_tests,
+                    ..
+                } => out.extend(
+                    node_tests
+                        .iter_mut()
+                        .chain(edge_tests.iter_mut())
+                        .map(|t| &mut t.value),
+                ),
+            }
+        }
+        out.extend(self.filter.as_mut());
+        out
+    }
+
     /// Every expression of the query: field-test values of its steps, then the filter.
     pub fn exprs(&self) -> Vec<&Expr> {
         let mut out: Vec<&Expr> = vec![];

@@ -14,7 +14,7 @@
 //!   finding's messages), not for every binding.
 
 use super::ir::*;
-use super::rule::{binds, query_slots, slots_used};
+use super::rule::{binds, place, query_slots, slots_used};
 use crate::syntax::ast::{CmpOp, EdgeMod};
 use std::collections::BTreeSet;
 
@@ -55,15 +55,7 @@ pub(super) fn plan(ops: &[Op], after: Consumers<'_>) -> (Vec<Op>, Vec<(Slot, Exp
                 let mut parts = vec![];
                 conjuncts(e, &mut parts);
                 for c in parts {
-                    let mut used = BTreeSet::new();
-                    slots_used(c, &mut used);
-                    let pos = binders
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, b)| binds(b).iter().any(|s| used.contains(s)))
-                        .map(|(j, _)| j + 1)
-                        .max()
-                        .unwrap_or(0);
+                    let pos = place(&binders, c);
                     conds.push((c.clone(), u32::try_from(i).unwrap_or(u32::MAX), pos));
                 }
             }

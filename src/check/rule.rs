@@ -423,15 +423,7 @@ fn push_down_wheres(ops: Vec<Op>) -> Vec<Op> {
     for op in ops {
         match op {
             Op::Where(e, span) => {
-                let mut used = BTreeSet::new();
-                slots_used(&e, &mut used);
-                let after = binders
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, b)| binds(b).iter().any(|s| used.contains(s)))
-                    .map(|(i, _)| i + 1)
-                    .max()
-                    .unwrap_or(0);
+                let after = place(&binders, &e);
                 wheres.push((e, span, after));
             }
             other => binders.push(other),
@@ -447,6 +439,20 @@ fn push_down_wheres(ops: Vec<Op>) -> Vec<Op> {
         }
     }
     out
+}
+
+/// How many of `binders` must run before a condition on `e` can be tested:
+/// one past the last that binds a slot `e` reads (0 if none does).
+pub(super) fn place(binders: &[Op], e: &Expr) -> usize {
+    let mut used = BTreeSet::new();
+    slots_used(e, &mut used);
+    binders
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| binds(b).iter().any(|s| used.contains(s)))
+        .map(|(i, _)| i + 1)
+        .max()
+        .unwrap_or(0)
 }
 
 pub(super) fn binds(op: &Op) -> Vec<Slot> {

@@ -91,6 +91,9 @@ impl From<Box<EvalError>> for EvalError {
     }
 }
 
+/// (node kind, edge kind, the `field = value` enum index that narrowed the sources).
+pub(crate) type EdgelessKey = (KindId, EdgeKindId, Option<(FieldId, u16)>);
+
 /// Per-review evaluation state.
 pub(crate) struct Ctx<'c> {
     pub(crate) prog: &'c Program,
@@ -99,7 +102,8 @@ pub(crate) struct Ctx<'c> {
     /// Results of definitions with parameters, by argument tuple.
     /// (foldhash: seeded per process like std's, several times cheaper to hash.)
     pub(crate) memo: HashMap<(DefId, expr::MemoArgs), V, foldhash::fast::RandomState>,
-    pub(crate) edgeless: HashMap<(KindId, EdgeKindId, Option<(FieldId, u16)>), Arc<[NodeIx]>>,
+    /// Sources without an edge of a kind, per (kind, edge kind, enum index used).
+    pub(crate) edgeless: HashMap<EdgelessKey, Arc<[NodeIx]>>,
     steps: u64,
     budget: u64,
     rule: String,
