@@ -1904,3 +1904,40 @@ fn paths_with_edge_conditions_follow_only_matching_edges() {
         ids(&[&["b", "a"], &["c", "a"], &["c", "b"]])
     );
 }
+
+/// A definition whose body is a query over its parameters alone binds no
+/// variable of its own; it must still be called, not written in place (its
+/// pattern's slots are the definition's, not the rule's).
+#[test]
+fn definition_with_a_query_over_its_parameters_is_not_inlined() {
+    let rules = format!(
+        "def linked(a: event, b: event): bool = exists a -concerns-> b\n{}",
+        rule(
+            "x.unlinked",
+            "  for x: event, y: event\n  where x < y and not linked(y, x)"
+        )
+    );
+    let c = case(
+        json!([
+            {"id": "a", "kind": "event", "type": "notice", "date": "2024-01-01"},
+            {"id": "b", "kind": "event", "type": "notice", "date": "2024-01-02"},
+        ]),
+        json!([{"from": "b", "to": "a", "kind": "concerns"}]),
+    );
+    assert_eq!(run(&rules, c.clone()), vec![]);
+    // Without the edge, the pair is reported.
+    let c = case(
+        json!([
+            {"id": "a", "kind": "event", "type": "notice", "date": "2024-01-01"},
+            {"id": "b", "kind": "event", "type": "notice", "date": "2024-01-02"},
+        ]),
+        json!([]),
+    );
+    assert_eq!(
+        run(&rules, c),
+        vec![(
+            "x.unlinked".to_string(),
+            vec!["a".to_string(), "b".to_string()]
+        )]
+    );
+}

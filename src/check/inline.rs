@@ -1,17 +1,19 @@
-//! Stage 2, inlining: a call of a small definition that runs no query
+//! Stage 2, inlining: a call of a small definition whose body holds no query
 //! (`admissible(e)`, `moment(x)`, `within_24h(x, f)`) is replaced, in the
 //! expressions a review evaluates, by the definition's body with the
 //! arguments in place of the parameters. Same values (definitions are pure),
 //! without a frame, a call and a memo check per evaluation.
 //!
-//! Only bodies that bind no variable of their own are inlined, only to a small
-//! size and depth, and only when each argument is cheap to repeat or its
-//! parameter is read once.
+//! Only bodies without a query are inlined (calls inside them may run one:
+//! they stay calls), only to a small size and depth, and only when each
+//! argument is cheap to repeat or its parameter is read once.
 
 use super::ir::*;
 
 /// Largest body inlined, in expression nodes.
 const MAX_BODY: usize = 64;
+/// Largest expression a call may become, with the calls inside it inlined too.
+const MAX_INLINED: usize = 256;
 /// Deepest chain of definitions inlined into one another.
 const MAX_DEPTH: u32 = 4;
 
@@ -62,9 +64,13 @@ fn expr(e: &mut Expr, defs: &[Def], depth: u32) {
     let Some(def) = defs.get(id.0 as usize) else {
         return;
     };
+    // A query in the body (`exists a -link-> b`) names the definition's slots
+    // in its steps, even when it binds no variable of its own: such a
+    // definition is called (and memoised), never written in place.
     if def.constant
         || def.nslots as usize != def.params.len()
         || args.len() != def.params.len()
+        || has_query(&def.body)
         || size(&def.body) > MAX_BODY
     {
         return;
@@ -76,9 +82,17 @@ fn expr(e: &mut Expr, defs: &[Def], depth: u32) {
     }
     let mut body = def.body.clone();
     substitute(&mut body, args);
-    // The body may call further small definitions.
+    // The body may call further small definitions; the whole stays small.
     expr(&mut body, defs, depth + 1);
+    if size(&body) > MAX_INLINED {
+        return;
+    }
     *e = body;
+}
+
+/// Whether an expression holds a query itself (calls are not followed).
+fn has_query(e: &Expr) -> bool {
+    matches!(e, Expr::Quant(..) | Expr::Agg(..)) || e.children().into_iter().any(has_query)
 }
 
 /// An argument that costs about as much as a variable read.
