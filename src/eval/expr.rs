@@ -68,7 +68,7 @@ impl<'c> Ctx<'c> {
                 }
                 let a = self.eval(first, frame)?;
                 let b = self.eval(second, frame)?;
-                Ok(compare(*op, &a, &b, self.g))
+                Ok(compare(*op, &a, &b))
             }
             Expr::Is(x, negated, test) => {
                 // `v.f is …` on the stored field, without building its value.
@@ -247,7 +247,7 @@ impl<'c> Ctx<'c> {
                 let mut result = V::Bool(true);
                 for (op, next) in rest {
                     let cur = self.eval(next, frame)?;
-                    match compare(*op, &prev, &cur, self.g) {
+                    match compare(*op, &prev, &cur) {
                         V::Bool(false) => return Ok(V::Bool(false)),
                         V::Bool(true) => {}
                         _ => result = V::Absent,
@@ -265,7 +265,7 @@ impl<'c> Ctx<'c> {
                     } else {
                         let mut out = V::Bool(false);
                         for i in items {
-                            match equal(&x, &self.eval(i, frame)?, self.g) {
+                            match equal(&x, &self.eval(i, frame)?) {
                                 Some(true) => {
                                     out = V::Bool(true);
                                     break;
@@ -278,14 +278,14 @@ impl<'c> Ctx<'c> {
                     }
                 } else {
                     let l = self.eval(list, frame)?;
-                    member(&x, &l, self.g)
+                    member(&x, &l)
                 };
                 if *negated { kleene_not(r) } else { r }
             }
             Expr::Contains(list, x) => {
                 let l = self.eval(list, frame)?;
                 let x = self.eval(x, frame)?;
-                member(&x, &l, self.g)
+                member(&x, &l)
             }
             Expr::ContainsAny(list, xs) => {
                 let l = self.eval(list, frame)?;
@@ -294,7 +294,7 @@ impl<'c> Ctx<'c> {
                     (V::List(_), V::List(items)) => {
                         let mut out = V::Bool(false);
                         for x in items.iter() {
-                            match member(x, &l, self.g) {
+                            match member(x, &l) {
                                 V::Bool(true) => return Ok(V::Bool(true)),
                                 V::Bool(false) => {}
                                 _ => out = V::Absent,
@@ -402,7 +402,7 @@ impl<'c> Ctx<'c> {
         let keys_match = |keys: &[Const]| {
             keys.iter()
                 .zip(args)
-                .all(|(k, a)| equal(&V::from_const(k), a, self.g) == Some(true))
+                .all(|(k, a)| equal(&V::from_const(k), a) == Some(true))
         };
         let hit = table
             .rows
@@ -440,7 +440,7 @@ impl<'c> Ctx<'c> {
                     next_working_day(&self.prog.calendar, *d).map_or(V::Absent, V::Date)
                 }
             }
-            (Builtin::Min | Builtin::Max, x, y) => match order(x, y, self.g) {
+            (Builtin::Min | Builtin::Max, x, y) => match order(x, y) {
                 Some(o) => {
                     let first = (b == Builtin::Min) == (o != std::cmp::Ordering::Greater);
                     let pick = if first { x } else { y };
@@ -556,7 +556,7 @@ impl<'c> Ctx<'c> {
                             let better = match &best {
                                 None => true,
                                 Some(b) => {
-                                    let o = cmp_key(&key, b, cx.g);
+                                    let o = cmp_key(&key, b);
                                     if agg == Agg::Earliest {
                                         o.is_lt()
                                     } else {
@@ -581,7 +581,7 @@ impl<'c> Ctx<'c> {
                             (Some(a), Agg::Sum) => arith(Arith::Add, &a, &v),
                             (Some(a), Agg::Product) => arith(Arith::Mul, &a, &v),
                             (Some(a), _) => {
-                                let o = order(&v, &a, cx.g);
+                                let o = order(&v, &a);
                                 let take = match (o, agg) {
                                     (Some(o), Agg::Min) => o.is_lt(),
                                     (Some(o), _) => o.is_gt(),
@@ -617,7 +617,6 @@ fn cmp_key(
         Option<jiff::civil::Time>,
         crate::graph::NodeIx,
     ),
-    _g: &crate::graph::CaseGraph,
 ) -> std::cmp::Ordering {
     a.0.cmp(&b.0)
         .then_with(|| match (a.1, b.1) {
@@ -677,7 +676,7 @@ fn is(v: &V, test: &Test) -> bool {
 }
 
 /// `x in list` under three-valued logic.
-fn member(x: &V, list: &V, g: &crate::graph::CaseGraph) -> V {
+fn member(x: &V, list: &V) -> V {
     let V::List(items) = list else {
         return V::Absent;
     };
@@ -688,7 +687,7 @@ fn member(x: &V, list: &V, g: &crate::graph::CaseGraph) -> V {
     // and some element is unknown (an absent field in a list literal).
     let mut out = V::Bool(false);
     for i in items.iter() {
-        match equal(x, i, g) {
+        match equal(x, i) {
             Some(true) => return V::Bool(true),
             Some(false) => {}
             None => out = V::Absent,

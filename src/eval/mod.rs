@@ -577,7 +577,15 @@ fn review_rules(
         let mut raised = 0usize;
         let cap = opts.max_findings_per_rule;
         let mut err: Option<EvalError> = None;
-        cx.bindings(&rule.plan, 0, &mut frame, &mut |cx, frame| {
+        // Coverage records each `where` clause as written: with it on, the
+        // clauses run in written order (a plan tests conjuncts apart, and may
+        // never test one its edge step already guarantees).
+        let ops = if cx.cov.is_some() {
+            &rule.ops
+        } else {
+            &rule.plan
+        };
+        cx.bindings(ops, 0, &mut frame, &mut |cx, frame| {
             let outcome = cx.outcome(rule, frame, opts.as_of)?;
             let due = match outcome {
                 Outcome::Breach => None,
@@ -592,7 +600,7 @@ fn review_rules(
                 });
                 return Ok(false);
             }
-            findings.push(cx.finding(rule, frame, due, &opts.lang)?);
+            findings.push(cx.finding(rule, frame, due, &opts.lang, opts.as_of.is_some())?);
             Ok(true)
         })?;
         if let Some(e) = err {
@@ -609,10 +617,13 @@ impl Ctx<'_> {
         frame: &mut [V],
         due: Option<V>,
         lang: &Lang,
+        due_done: bool,
     ) -> expr::R<Finding> {
         // `outcome` computed the late `let`s up to `require` (a finding passed
         // them all), and those of `due` only when reviewing as of a day.
-        self.late(rule, Stage::Due, frame)?;
+        if !due_done {
+            self.late(rule, Stage::Due, frame)?;
+        }
         self.late(rule, Stage::Finding, frame)?;
         let mut message = None;
         for (cond, texts) in &rule.messages {

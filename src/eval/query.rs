@@ -151,7 +151,8 @@ impl<'c> Ctx<'c> {
                     Ok(go_on)
                 };
                 match modifier {
-                    EdgeMod::One => self.follow(start, *edge, *forward, above, frame, &mut visit),
+                    // (`above` is only ever set on a step to a new variable: `expand_one`.)
+                    EdgeMod::One => self.follow(start, *edge, *forward, frame, &mut visit),
                     EdgeMod::Open => {
                         let g = self.g;
                         if *forward {
@@ -173,11 +174,11 @@ impl<'c> Ctx<'c> {
                                 }
                                 Ok(true)
                             } else {
-                                self.follow(start, *edge, true, None, frame, &mut visit)
+                                self.follow(start, *edge, true, frame, &mut visit)
                             }
                         } else {
                             // From the arrow's target: sources with an edge to it, and sources with no edge at all.
-                            if !self.follow(start, *edge, false, None, frame, &mut visit)? {
+                            if !self.follow(start, *edge, false, frame, &mut visit)? {
                                 return Ok(false);
                             }
                             let Some(kd) = target_kind else {
@@ -267,7 +268,6 @@ impl<'c> Ctx<'c> {
         start: NodeIx,
         edge: EdgeKindId,
         forward: bool,
-        above: Option<NodeIx>,
         frame: &mut [V],
         visit: &mut Reach<'_, 'c>,
     ) -> R<bool> {
@@ -277,22 +277,12 @@ impl<'c> Ctx<'c> {
         } else {
             g.in_edges(start, edge)
         };
-        let other = |e: EdgeIx| {
-            if forward {
+        for &e in edges {
+            let other = if forward {
                 g.edge_target(e)
             } else {
                 g.edge_source(e)
-            }
-        };
-        // The edges are sorted by the other end's id, that is by its index.
-        let edges = match above {
-            Some(a) => edges
-                .get(edges.partition_point(|&e| other(e) <= a)..)
-                .unwrap_or_default(),
-            None => edges,
-        };
-        for &e in edges {
-            let other = other(e);
+            };
             if !visit(self, frame, other, Some(e))? {
                 return Ok(false);
             }
@@ -415,10 +405,10 @@ impl<'c> Ctx<'c> {
         let v = V::from_stored(stored, &t.ty);
         let v = &v;
         let r = match t.op {
-            Some(op) => compare(op, v, &want, self.g),
+            Some(op) => compare(op, v, &want),
             None => match &want {
                 V::List(items) if v.is_present() => {
-                    V::Bool(items.iter().any(|i| equal(v, i, self.g) == Some(true)))
+                    V::Bool(items.iter().any(|i| equal(v, i) == Some(true)))
                 }
                 _ => V::Absent,
             },
@@ -494,15 +484,7 @@ fn enum_index(tests: &[FieldTest]) -> Option<(FieldId, u16)> {
 /// is not of that shape and must be evaluated.
 fn const_test(stored: Option<&Value>, t: &FieldTest) -> Option<bool> {
     use crate::syntax::ast::CmpOp;
-    let same = |c: &Const| -> Option<bool> {
-        Some(match (stored?, c) {
-            (Value::Enum(x), Const::Enum(_, y)) => x == y,
-            (Value::Bool(x), Const::Bool(y)) => x == y,
-            (Value::Int(x), Const::Int(y)) => x == y,
-            (Value::Date(x), Const::Date(y)) => x == y,
-            _ => return None,
-        })
-    };
+    let same = |c: &Const| -> Option<bool> { stored_equals(stored?, &V::from_const(c)) };
     match (&t.value, t.op) {
         (Expr::Const(c), Some(op @ (CmpOp::Eq | CmpOp::Ne))) => {
             // An absent field makes the comparison unknown: the test fails.

@@ -91,7 +91,7 @@ impl V {
 }
 
 /// Equality, or `None` when either side is unknown.
-pub fn equal(a: &V, b: &V, g: &CaseGraph) -> Option<bool> {
+pub fn equal(a: &V, b: &V) -> Option<bool> {
     match (a, b) {
         (V::Absent, _) | (_, V::Absent) => None,
         (V::Enum(_, x), V::Enum(_, y)) => Some(x == y),
@@ -101,7 +101,7 @@ pub fn equal(a: &V, b: &V, g: &CaseGraph) -> Option<bool> {
             }
             let mut all = Some(true);
             for (p, q) in x.iter().zip(y.iter()) {
-                match equal(p, q, g) {
+                match equal(p, q) {
                     Some(false) => return Some(false),
                     None => all = None,
                     Some(true) => {}
@@ -109,12 +109,12 @@ pub fn equal(a: &V, b: &V, g: &CaseGraph) -> Option<bool> {
             }
             all
         }
-        _ => order(a, b, g).map(|o| o == Ordering::Equal),
+        _ => order(a, b).map(|o| o == Ordering::Equal),
     }
 }
 
 /// Order of two values of one type, or `None` when unknown or not ordered.
-pub fn order(a: &V, b: &V, _g: &CaseGraph) -> Option<Ordering> {
+pub fn order(a: &V, b: &V) -> Option<Ordering> {
     Some(match (a, b) {
         (V::Int(x), V::Int(y)) => x.cmp(y),
         (V::Int(x), V::Dec(y)) => Decimal::from(*x).cmp(y),
@@ -134,14 +134,14 @@ pub fn order(a: &V, b: &V, _g: &CaseGraph) -> Option<Ordering> {
 }
 
 /// A comparison under three-valued logic.
-pub fn compare(op: CmpOp, a: &V, b: &V, g: &CaseGraph) -> V {
+pub fn compare(op: CmpOp, a: &V, b: &V) -> V {
     let r = match op {
-        CmpOp::Eq => equal(a, b, g),
-        CmpOp::Ne => equal(a, b, g).map(|x| !x),
-        CmpOp::Lt => order(a, b, g).map(|o| o == Ordering::Less),
-        CmpOp::Le => order(a, b, g).map(|o| o != Ordering::Greater),
-        CmpOp::Gt => order(a, b, g).map(|o| o == Ordering::Greater),
-        CmpOp::Ge => order(a, b, g).map(|o| o != Ordering::Less),
+        CmpOp::Eq => equal(a, b),
+        CmpOp::Ne => equal(a, b).map(|x| !x),
+        CmpOp::Lt => order(a, b).map(|o| o == Ordering::Less),
+        CmpOp::Le => order(a, b).map(|o| o != Ordering::Greater),
+        CmpOp::Gt => order(a, b).map(|o| o == Ordering::Greater),
+        CmpOp::Ge => order(a, b).map(|o| o != Ordering::Less),
     };
     r.map_or(V::Absent, V::Bool)
 }
