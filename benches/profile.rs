@@ -42,7 +42,7 @@ fn main() {
     let t = std::time::Instant::now();
     if std::env::var_os("HAND").is_some() {
         // The hand-written rule instead (callgrind: --toggle-collect='*Hand::run*').
-        let hand = handwritten::Hand::new(&RulePack::load("rules/cn-criminal").unwrap());
+        let hand = handwritten::Hand::new(&RulePack::load(&dir).unwrap());
         for _ in 0..reps {
             findings = black_box(hand.run(&rule, black_box(&case))).len();
         }

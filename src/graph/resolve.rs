@@ -156,8 +156,9 @@ pub(crate) fn did_you_mean<'c>(
     suggest(input, candidates).map(|s| format!("did you mean `{s}`?"))
 }
 
-/// The field of this name among a kind's few fields, by a scan that
-/// compares lengths first (cheaper than hashing the key); `None` also when
+/// The field of this name among a kind's few fields, by a scan (string
+/// equality rejects most names on their length; cheaper than hashing the
+/// key); `None` also when
 /// the kind has too many fields to scan, so the caller falls back to the
 /// schema's hashed index.
 fn field_by_name(defs: &[FieldDef], key: &str) -> Option<FieldId> {

@@ -6,7 +6,7 @@
 //! graph → review), `interp` / `vm` (input already a regorus `Value`) and
 //! `interp_json` / `vm_json` (from the JSON text). Sizes 10², 10³, 10⁴;
 //! set PEER_MAX=100000 to add 10⁵. The VM runs up to PEER_VM_MAX nodes
-//! (default 1000: its quadratic indexes take ~8 s per evaluation at 10⁴;
+//! (default 1000: its quadratic indexes take ~9 s per evaluation at 10⁴;
 //! PEER_VM_MAX=10000 measures it there too, adding ~15 minutes). A markdown
 //! summary of the medians and the ratios regorus / caselint follows
 //! criterion's output.
