@@ -15,11 +15,14 @@
 //! the schema declares): a small splitmix64 generator, no global state.
 //!
 //! ```
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! use caselint::{RulePack, r#gen as generator};
-//! let pack = RulePack::load("rules/cn-criminal").unwrap();
+//! let pack = RulePack::load("rules/cn-criminal")?;
 //! let json = generator::generate(pack.schema(), 200, 7);
-//! let case = pack.load_case(&json).unwrap();
+//! let case = pack.load_case(&json)?;
 //! assert_eq!(case.node_count(), 200);
+//! # Ok(())
+//! # }
 //! ```
 
 use crate::graph::Schema;

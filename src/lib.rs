@@ -6,13 +6,16 @@
 //! evaluation over a [`graph::CaseGraph`] ([`eval`]) → a [`Report`].
 //!
 //! ```
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! use caselint::RulePack;
 //!
-//! let pack = RulePack::load("rules/cn-criminal").unwrap();
-//! let json = std::fs::read_to_string("examples/cases/robbery-juvenile-defects.json").unwrap();
-//! let case = pack.load_case(&json).unwrap();
-//! let report = pack.review(&case).unwrap();
+//! let pack = RulePack::load("rules/cn-criminal")?;
+//! let json = std::fs::read_to_string("examples/cases/robbery-juvenile-defects.json")?;
+//! let case = pack.load_case(&json)?;
+//! let report = pack.review(&case)?;
 //! assert!(report.findings.iter().any(|f| f.rule == "cn.cpl.285.minor_closed_trial"));
+//! # Ok(())
+//! # }
 //! ```
 #![forbid(unsafe_code)]
 #![cfg_attr(

@@ -20,12 +20,15 @@ pub const MAX_PACK_BYTES: usize = 16 << 20;
 /// across threads; reviewing takes `&self`.
 ///
 /// ```
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// use caselint::RulePack;
-/// let pack = RulePack::load("rules/cn-criminal").unwrap();
+/// let pack = RulePack::load("rules/cn-criminal")?;
 /// let case = pack.load_case(r#"{"id": "(2024)沪0104刑初1号", "nodes": [
-///     {"id": "k", "kind": "case", "procedure": "ordinary"}]}"#).unwrap();
-/// let report = pack.review(&case).unwrap();
+///     {"id": "k", "kind": "case", "procedure": "ordinary"}]}"#)?;
+/// let report = pack.review(&case)?;
 /// assert_eq!(report.case, "(2024)沪0104刑初1号");
+/// # Ok(())
+/// # }
 /// ```
 #[derive(Clone, Debug)]
 pub struct RulePack {

@@ -29,20 +29,23 @@ struct EdgeSpec {
 /// for the fourth node added), with line and column 0.
 ///
 /// ```
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// # use std::sync::Arc;
 /// # use caselint::graph::{CaseBuilder, FieldDef, Schema, Type, Value};
 /// let mut b = Schema::builder();
-/// b.add_node_kind("case", true, vec![]).unwrap();
-/// b.add_node_kind("person", false, vec![FieldDef::new("name", Type::Text, false)]).unwrap();
-/// b.add_edge_kind("knows", &["person"], &["person"], vec![]).unwrap();
-/// let schema = Arc::new(b.build().unwrap());
+/// b.add_node_kind("case", true, vec![])?;
+/// b.add_node_kind("person", false, vec![FieldDef::new("name", Type::Text, false)])?;
+/// b.add_edge_kind("knows", &["person"], &["person"], vec![])?;
+/// let schema = Arc::new(b.build()?);
 /// let mut case = CaseBuilder::new(schema, "(2024)沪0104刑初1234号");
 /// case.node("c", "case", &[])
 ///     .node("p1", "person", &[("name", Value::text("张三"))])
 ///     .node("p2", "person", &[])
 ///     .edge("knows", "p1", "p2", &[]);
-/// let g = case.build().unwrap();
+/// let g = case.build()?;
 /// assert_eq!(g.edge_count(), 1);
+/// # Ok(())
+/// # }
 /// ```
 #[derive(Debug, Clone)]
 pub struct CaseBuilder {

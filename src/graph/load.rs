@@ -37,15 +37,18 @@ impl CaseGraph {
     /// [`MAX_ERRORS`](super::MAX_ERRORS)) with its path, line and column.
     ///
     /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// # use std::sync::Arc;
     /// # use caselint::graph::{CaseGraph, FieldDef, Schema, Type};
     /// let mut b = Schema::builder();
-    /// b.add_node_kind("case", true, vec![]).unwrap();
-    /// b.add_node_kind("person", false, vec![FieldDef::new("name", Type::Text, false)]).unwrap();
-    /// let schema = Arc::new(b.build().unwrap());
+    /// b.add_node_kind("case", true, vec![])?;
+    /// b.add_node_kind("person", false, vec![FieldDef::new("name", Type::Text, false)])?;
+    /// let schema = Arc::new(b.build()?);
     /// let text = r#"{"id": "c1", "nodes": [{"id": "c", "kind": "case"}, {"id": "p", "kind": "person", "name": "张三"}]}"#;
-    /// let g = CaseGraph::from_json(schema, text).unwrap();
+    /// let g = CaseGraph::from_json(schema, text)?;
     /// assert_eq!(g.node_count(), 2);
+    /// # Ok(())
+    /// # }
     /// ```
     pub fn from_json(schema: Arc<Schema>, text: &str) -> Result<CaseGraph, LoadErrors> {
         let mut sink = ErrorSink::default();

@@ -12,14 +12,15 @@
 //!   every iteration order it exposes is deterministic.
 //!
 //! ```
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! use std::sync::Arc;
 //! use caselint::graph::{CaseGraph, FieldDef, Schema, Type};
 //!
 //! let mut b = Schema::builder();
-//! let role = b.add_enum("person.role", &["defendant", "victim"]).unwrap();
-//! b.add_node_kind("case", true, vec![]).unwrap();
-//! b.add_node_kind("person", false, vec![FieldDef::new("role", Type::Enum(role), true)]).unwrap();
-//! let schema = Arc::new(b.build().unwrap());
+//! let role = b.add_enum("person.role", &["defendant", "victim"])?;
+//! b.add_node_kind("case", true, vec![])?;
+//! b.add_node_kind("person", false, vec![FieldDef::new("role", Type::Enum(role), true)])?;
+//! let schema = Arc::new(b.build()?);
 //!
 //! let text = r#"{"id": "c1", "nodes": [
 //!     {"id": "c", "kind": "case"},
@@ -29,6 +30,8 @@
 //! assert_eq!(e.path, "nodes[1].role");
 //! assert_eq!((e.line, e.column), (3, 44));
 //! assert_eq!(e.help.as_deref(), Some("did you mean `defendant`?"));
+//! # Ok(())
+//! # }
 //! ```
 
 mod builder;

@@ -213,15 +213,18 @@ pub enum SchemaError {
 /// case graph loaded against it.
 ///
 /// ```
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// use caselint::graph::{FieldDef, Schema, Type};
 /// let mut b = Schema::builder();
-/// let sex = b.add_enum("person.sex", &["male", "female"]).unwrap();
-/// b.add_node_kind("person", false, vec![FieldDef::new("sex", Type::Enum(sex), false)]).unwrap();
-/// b.add_edge_kind("represents", &["person"], &["person"], vec![]).unwrap();
-/// let schema = b.build().unwrap();
-/// let person = schema.node_kind("person").unwrap();
+/// let sex = b.add_enum("person.sex", &["male", "female"])?;
+/// b.add_node_kind("person", false, vec![FieldDef::new("sex", Type::Enum(sex), false)])?;
+/// b.add_edge_kind("represents", &["person"], &["person"], vec![])?;
+/// let schema = b.build()?;
+/// let person = schema.node_kind("person").ok_or("no kind `person`")?;
 /// assert!(schema.field(person, "sex").is_some());
 /// assert_eq!(schema.enum_value(sex, "female"), Some(1));
+/// # Ok(())
+/// # }
 /// ```
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct Schema {

@@ -26,14 +26,17 @@
 //! it is also well-formed XML, so tests can parse it.
 //!
 //! ```
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! use caselint::RulePack;
 //! use caselint::report::html::{HtmlOptions, render_case_html};
 //!
-//! let pack = RulePack::load("rules/cn-criminal").unwrap();
-//! let json = std::fs::read_to_string("examples/cases/robbery-juvenile-defects.json").unwrap();
-//! let case = pack.load_case(&json).unwrap();
-//! let page = render_case_html(&pack, &case, &HtmlOptions::default()).unwrap();
+//! let pack = RulePack::load("rules/cn-criminal")?;
+//! let json = std::fs::read_to_string("examples/cases/robbery-juvenile-defects.json")?;
+//! let case = pack.load_case(&json)?;
+//! let page = render_case_html(&pack, &case, &HtmlOptions::default())?;
 //! assert!(page.contains(r#"class="timeline""#));
+//! # Ok(())
+//! # }
 //! ```
 //!
 //! The statutory windows come from one table, [`CN_CRIMINAL_WINDOWS`]: which

@@ -44,10 +44,14 @@ pub const MAX_WIDTH: usize = 100;
 /// diagnostics (spans in file 0).
 ///
 /// ```
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// use caselint::syntax::format_source;
 ///
-/// let out = format_source("def  adult(p:person):bool=age(p, today)>=18 # CL 17\n").unwrap();
+/// let out = format_source("def  adult(p:person):bool=age(p, today)>=18 # CL 17\n")
+///     .map_err(|d| format!("{} diagnostics", d.len()))?;
 /// assert_eq!(out, "def adult(p: person): bool = age(p, today) >= 18  # CL 17\n");
+/// # Ok(())
+/// # }
 /// ```
 pub fn format_source(text: &str) -> Result<String, Vec<Diagnostic>> {
     let (file, diags) = parse_file(0, text);
