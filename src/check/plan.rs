@@ -8,10 +8,14 @@
 //!   not once per pair);
 //! - a conjunct `a < b` where `b` is the node an edge step reaches also starts
 //!   that step after `a` (the edges are sorted by the other end's id), so a
-//!   pair join enumerates each unordered pair once;
+//!   pair join enumerates each unordered pair once (the conjunct is then not
+//!   tested again, unless it is its clause's last);
 //! - a `let` that no binding step reads is computed only for the bindings that
 //!   get to the first clause reading it (`unless`, `require`, `due`, or the
 //!   finding's messages), not for every binding.
+//!
+//! A review with coverage on, `explain` and the reference evaluator of the
+//! tests run the clauses as written instead.
 
 use super::ir::*;
 use super::rule::{binds, place, query_slots, slots_used};
