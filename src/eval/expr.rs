@@ -40,21 +40,13 @@ impl<'c> Ctx<'c> {
                     .map_or(V::Absent, |v| V::from_stored(v, ty)),
                 None => V::Absent,
             }),
-            Expr::EdgeField(base, f, ty) => {
-                let edge = match &**base {
-                    Expr::Local(s) => match frame.get(s.0 as usize) {
-                        Some(V::Edge(x)) => Some(*x),
-                        _ => None,
-                    },
-                    other => match self.eval_full(other, frame)? {
-                        V::Edge(x) => Some(x),
-                        _ => None,
-                    },
-                };
-                Ok(edge
-                    .and_then(|x| self.g.edge_field(x, *f))
-                    .map_or(V::Absent, |v| V::from_stored(v, ty)))
-            }
+            Expr::EdgeField(base, f, ty) => Ok(match self.edge_of(base, frame)? {
+                Some(x) => self
+                    .g
+                    .edge_field(x, *f)
+                    .map_or(V::Absent, |v| V::from_stored(v, ty)),
+                None => V::Absent,
+            }),
             Expr::Compare(first, rest) if rest.len() == 1 => {
                 let Some((op, second)) = rest.first() else {
                     return Ok(V::Absent);
@@ -122,6 +114,21 @@ impl<'c> Ctx<'c> {
             Expr::Const(c) => Some(Stored::Const(c)),
             _ => None,
         }
+    }
+
+    /// The edge an expression denotes, if it is one; a variable is read in place.
+    #[inline]
+    fn edge_of(&mut self, e: &Expr, frame: &mut [V]) -> R<Option<crate::graph::EdgeIx>> {
+        Ok(match e {
+            Expr::Local(s) => match frame.get(s.0 as usize) {
+                Some(V::Edge(x)) => Some(*x),
+                _ => None,
+            },
+            other => match self.eval_full(other, frame)? {
+                V::Edge(x) => Some(x),
+                _ => None,
+            },
+        })
     }
 
     /// The node an expression denotes, if it is one; a variable is read in place.
