@@ -89,6 +89,78 @@ impl<'c> Ctx<'c> {
         }
     }
 
+    /// Evaluates a condition to its Kleene truth: `Some(b)` for a boolean,
+    /// `None` for unknown (absent, or not a boolean).
+    ///
+    /// The same answer as [`Ctx::eval`] followed by [`V::truth`], but `and`,
+    /// `or`, `not` and membership in a written-out list of constants are
+    /// answered without building values.
+    #[inline]
+    pub(crate) fn cond(&mut self, e: &Expr, frame: &mut [V]) -> R<Option<bool>> {
+        match e {
+            Expr::And(..) | Expr::Or(..) | Expr::Not(_) | Expr::In(..) => self.cond_full(e, frame),
+            _ => Ok(self.eval(e, frame)?.truth()),
+        }
+    }
+
+    #[inline(never)]
+    fn cond_full(&mut self, e: &Expr, frame: &mut [V]) -> R<Option<bool>> {
+        match e {
+            Expr::And(a, b) => {
+                let x = self.cond(a, frame)?;
+                if x == Some(false) {
+                    return Ok(Some(false));
+                }
+                Ok(match (x, self.cond(b, frame)?) {
+                    (_, Some(false)) => Some(false),
+                    (Some(true), Some(true)) => Some(true),
+                    _ => None,
+                })
+            }
+            Expr::Or(a, b) => {
+                let x = self.cond(a, frame)?;
+                if x == Some(true) {
+                    return Ok(Some(true));
+                }
+                Ok(match (x, self.cond(b, frame)?) {
+                    (_, Some(true)) => Some(true),
+                    (Some(false), Some(false)) => Some(false),
+                    _ => None,
+                })
+            }
+            Expr::Not(x) => Ok(self.cond(x, frame)?.map(|b| !b)),
+            Expr::In(x, list, negated) => {
+                // `v.f in [c1, c2, …]` on the stored field, without building its value.
+                if let Expr::List(items) = &**list
+                    && let Some(Stored::Value(a)) = self.stored(x, frame)
+                {
+                    let mut found = Some(false);
+                    for i in items {
+                        match i {
+                            Expr::Const(c) => match stored_equals_const(a, c) {
+                                Some(true) => {
+                                    found = Some(true);
+                                    break;
+                                }
+                                Some(false) => {}
+                                None => found = None,
+                            },
+                            _ => found = None,
+                        }
+                        if found.is_none() {
+                            break;
+                        }
+                    }
+                    if let Some(f) = found {
+                        return Ok(Some(f != *negated));
+                    }
+                }
+                Ok(self.eval(e, frame)?.truth())
+            }
+            _ => Ok(self.eval(e, frame)?.truth()),
+        }
+    }
+
     /// The stored value of `x.f` (`x` a bound node or edge variable), or the
     /// stored form of a constant; `None` for any other expression or an absent field.
     #[inline]
@@ -481,33 +553,33 @@ impl<'c> Ctx<'c> {
         let mut found = false;
         self.each_match(query, 0, frame, &mut |cx, frame| {
             let f = match &query.filter {
-                Some(f) => cx.eval(f, frame)?,
-                None => V::Bool(true),
+                Some(f) => cx.cond(f, frame)?,
+                None => Some(true),
             };
             match q {
                 Quant::Exists | Quant::No => match f {
-                    V::Bool(true) => {
+                    Some(true) => {
                         found = true;
                         return Ok(false);
                     }
-                    V::Bool(false) => {}
-                    _ => unknown = true,
+                    Some(false) => {}
+                    None => unknown = true,
                 },
                 Quant::Every => {
-                    if f != V::Bool(true) {
+                    if f != Some(true) {
                         return Ok(true);
                     }
                     let b = match body {
-                        Some(b) => cx.eval(b, frame)?,
-                        None => V::Bool(true),
+                        Some(b) => cx.cond(b, frame)?,
+                        None => Some(true),
                     };
                     match b {
-                        V::Bool(false) => {
+                        Some(false) => {
                             found = true;
                             return Ok(false);
                         }
-                        V::Bool(true) => {}
-                        _ => unknown = true,
+                        Some(true) => {}
+                        None => unknown = true,
                     }
                 }
             }
@@ -543,7 +615,7 @@ impl<'c> Ctx<'c> {
         let head = query.head;
         self.each_match(query, 0, frame, &mut |cx, frame| {
             if let Some(f) = &query.filter
-                && cx.eval(f, frame)? != V::Bool(true)
+                && cx.cond(f, frame)? != Some(true)
             {
                 return Ok(true);
             }

@@ -132,12 +132,12 @@ impl Coverage {
         Coverage::default()
     }
 
-    fn note(&mut self, rule: usize, c: Cond, v: &V) {
+    fn note(&mut self, rule: usize, c: Cond, v: Option<bool>) {
         let e = self.seen.entry((rule, c)).or_default();
         match v {
-            V::Bool(true) => e.0 = true,
-            V::Bool(false) => e.1 = true,
-            _ => {}
+            Some(true) => e.0 = true,
+            Some(false) => e.1 = true,
+            None => {}
         }
     }
 
@@ -265,24 +265,24 @@ impl<'c> Ctx<'c> {
                 r
             }
             Op::Where(e, _) => {
-                let v = self.eval(e, frame)?;
+                let v = self.cond(e, frame)?;
                 if let Some(c) = &mut self.cov {
-                    c.note(self.rule_index, Cond::Where(i), &v);
+                    c.note(self.rule_index, Cond::Where(i), v);
                 }
-                if v == V::Bool(true) {
+                if v == Some(true) {
                     self.bindings(ops, i + 1, frame, k)
                 } else {
                     Ok(true)
                 }
             }
             Op::Cond(e, of) => {
-                let v = self.eval(e, frame)?;
-                let pass = v == V::Bool(true);
+                let v = self.cond(e, frame)?;
+                let pass = v == Some(true);
                 // The clause is false when a conjunct is, true when its last one passes.
                 if let Some(c) = &mut self.cov
                     && (!pass || of.last)
                 {
-                    c.note(self.rule_index, Cond::Where(of.clause as usize), &v);
+                    c.note(self.rule_index, Cond::Where(of.clause as usize), v);
                 }
                 if pass {
                     self.bindings(ops, i + 1, frame, k)
@@ -322,24 +322,24 @@ impl<'c> Ctx<'c> {
         }
         for (k, (u, _)) in rule.unless.iter().enumerate() {
             self.late(rule, Stage::Unless(k as u32), frame)?;
-            let v = self.eval(u, frame)?;
+            let v = self.cond(u, frame)?;
             if let Some(c) = &mut self.cov {
-                c.note(self.rule_index, Cond::Unless(k), &v);
+                c.note(self.rule_index, Cond::Unless(k), v);
             }
-            if v == V::Bool(true) {
+            if v == Some(true) {
                 return Ok(Outcome::Excused);
             }
         }
         if let Some((req, _)) = &rule.require {
             self.late(rule, Stage::Require, frame)?;
-            let v = self.eval(req, frame)?;
+            let v = self.cond(req, frame)?;
             if let Some(c) = &mut self.cov {
-                c.note(self.rule_index, Cond::Require, &v);
+                c.note(self.rule_index, Cond::Require, v);
             }
             match v {
-                V::Bool(false) => {}
-                V::Bool(true) => return Ok(Outcome::Met),
-                _ => return Ok(Outcome::Unknown),
+                Some(false) => {}
+                Some(true) => return Ok(Outcome::Met),
+                None => return Ok(Outcome::Unknown),
             }
         }
         if let (Some(as_of), Some(due)) = (as_of, &rule.due) {
@@ -629,7 +629,7 @@ impl Ctx<'_> {
         for (cond, texts) in &rule.messages {
             let applies = match cond {
                 None => true,
-                Some(c) => self.eval(c, frame)? == V::Bool(true),
+                Some(c) => self.cond(c, frame)? == Some(true),
             };
             if applies {
                 message = Some(texts);

@@ -416,7 +416,7 @@ impl<'c> Ctx<'c> {
                 _ => V::Absent,
             },
         };
-        Ok(r == V::Bool(true))
+        Ok(matches!(r, V::Bool(true)))
     }
 }
 
@@ -487,17 +487,9 @@ fn enum_index(tests: &[FieldTest]) -> Option<(FieldId, u16)> {
 /// is not of that shape and must be evaluated.
 fn const_test(stored: Option<&Value>, t: &FieldTest) -> Option<bool> {
     use crate::syntax::ast::CmpOp;
-    // As `stored_equals`, against a constant without building its value: this
-    // runs for every node an indexed scan or an edge step reaches.
-    let same = |c: &Const| -> Option<bool> {
-        Some(match (stored?, c) {
-            (Value::Enum(x), Const::Enum(_, y)) => x == y,
-            (Value::Bool(x), Const::Bool(y)) => x == y,
-            (Value::Int(x), Const::Int(y)) => x == y,
-            (Value::Date(x), Const::Date(y)) => x == y,
-            _ => return None,
-        })
-    };
+    // Against a constant without building its value: this runs for every
+    // node an indexed scan or an edge step reaches.
+    let same = |c: &Const| stored_equals_const(stored?, c);
     match (&t.value, t.op) {
         (Expr::Const(c), Some(op @ (CmpOp::Eq | CmpOp::Ne))) => {
             // An absent field makes the comparison unknown: the test fails.
