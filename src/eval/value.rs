@@ -288,6 +288,19 @@ pub fn to_json(v: &V, g: &CaseGraph, label: &dyn Fn(EnumId, u16) -> String) -> s
     }
 }
 
+/// Whether a stored value equals a constant, for the common scalar types
+/// (`None`: compare them as values). The checker has made their types agree.
+#[inline]
+pub(crate) fn stored_equals_const(stored: &Value, c: &Const) -> Option<bool> {
+    Some(match (stored, c) {
+        (Value::Enum(x), Const::Enum(_, y)) => x == y,
+        (Value::Bool(x), Const::Bool(y)) => x == y,
+        (Value::Int(x), Const::Int(y)) => x == y,
+        (Value::Date(x), Const::Date(y)) => x == y,
+        _ => return None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -351,17 +364,4 @@ mod tests {
             Some(date(2024, 10, 12))
         );
     }
-}
-
-/// Whether a stored value equals a constant, for the common scalar types
-/// (`None`: compare them as values). The checker has made their types agree.
-#[inline]
-pub(crate) fn stored_equals_const(stored: &Value, c: &Const) -> Option<bool> {
-    Some(match (stored, c) {
-        (Value::Enum(x), Const::Enum(_, y)) => x == y,
-        (Value::Bool(x), Const::Bool(y)) => x == y,
-        (Value::Int(x), Const::Int(y)) => x == y,
-        (Value::Date(x), Const::Date(y)) => x == y,
-        _ => return None,
-    })
 }
