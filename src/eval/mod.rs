@@ -404,6 +404,27 @@ impl<'c> Ctx<'c> {
             match p {
                 Piece::Lit(s) => out.push_str(s),
                 Piece::Hole(e) => {
+                    // `{id(x)}` and `{label(x.f)}` are copied from the case and
+                    // the pack, without making a text value first.
+                    if let Expr::Builtin(b @ (Builtin::Id | Builtin::Label), args) = e
+                        && let [arg] = args.as_slice()
+                    {
+                        match (b, self.eval(arg, frame)) {
+                            (Builtin::Id, Ok(V::Node(n))) => {
+                                out.push_str(self.g.node_id(n));
+                                continue;
+                            }
+                            (Builtin::Label, Ok(V::Enum(en, x))) => {
+                                push_label(&mut out, self.prog, en, x, &self.lang);
+                                continue;
+                            }
+                            (_, Err(e)) => {
+                                result = Err(e);
+                                break;
+                            }
+                            _ => {}
+                        }
+                    }
                     let v = match self.eval(e, frame) {
                         Ok(v) => v,
                         Err(e) => {
@@ -420,6 +441,23 @@ impl<'c> Ctx<'c> {
             self.lang = l;
         }
         result.map(|()| out)
+    }
+}
+
+/// Appends the label of an enum value in a language, else its name (as [`label_in`]).
+fn push_label(out: &mut String, prog: &Program, e: EnumId, v: u16, lang: &str) {
+    use std::fmt::Write;
+    match prog
+        .labels
+        .enum_values
+        .get(&(e, v))
+        .and_then(|m| m.get(lang))
+        .map(String::as_str)
+        .or_else(|| prog.schema.enum_value_name(e, v))
+    {
+        Some(l) => out.push_str(l),
+        // Writing to a `String` cannot fail.
+        None => drop(write!(out, "{v}")),
     }
 }
 

@@ -225,6 +225,7 @@ pub fn render_to(out: &mut String, v: &V, g: &CaseGraph, label: &dyn Fn(EnumId, 
             Ok(())
         }
         V::Date(d) => write!(out, "{d}"),
+        V::Dec(d) => write!(out, "{}", d.normalize()),
         V::Node(n) => {
             out.push_str(g.node_id(*n));
             Ok(())
