@@ -296,6 +296,44 @@ impl Expr {
 }
 
 impl Query {
+    /// The slots `steps` read without binding them: a start or a checked
+    /// variable, or a variable named twice, that no step of the pattern binds.
+    pub fn anchors_of(steps: &[QStep]) -> Vec<Slot> {
+        let own: Vec<Slot> = steps
+            .iter()
+            .filter_map(|s| match s {
+                QStep::Scan { slot, .. } => Some(*slot),
+                QStep::Expand {
+                    to,
+                    to_bound: false,
+                    ..
+                } => Some(*to),
+                _ => None,
+            })
+            .collect();
+        let mut out: Vec<Slot> = vec![];
+        let mut read = |s: Slot| {
+            if !own.contains(&s) && !out.contains(&s) {
+                out.push(s);
+            }
+        };
+        for s in steps {
+            match s {
+                QStep::Scan { .. } => {}
+                QStep::Check { slot, .. } => read(*slot),
+                QStep::Expand {
+                    from, to, to_bound, ..
+                } => {
+                    read(*from);
+                    if *to_bound {
+                        read(*to);
+                    }
+                }
+            }
+        }
+        out
+    }
+
     /// [`Query::exprs`], mutably.
     pub fn exprs_mut(&mut self) -> Vec<&mut Expr> {
         let mut out: Vec<&mut Expr> = vec![];
@@ -419,6 +457,9 @@ pub struct Query {
     pub head_kind: KindId,
     /// Where it is written.
     pub span: Span,
+    /// The variables bound outside the pattern that its steps start from or
+    /// check (`n` in `-concerns-> n`): [`Query::anchors_of`] of the steps.
+    pub anchors: Vec<Slot>,
 }
 
 /// One operation of a rule's binding sequence.

@@ -31,6 +31,7 @@ impl<'a> Checker<'a> {
         let (steps, head, head_kind) = self.pattern_steps(p);
         let filter = filter.map(|f| self.expect_ty(f, &Ty::Bool));
         Query {
+            anchors: Query::anchors_of(&steps),
             steps,
             filter,
             head,

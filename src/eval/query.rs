@@ -436,27 +436,9 @@ struct ExpandOne<'q> {
 /// Whether the pattern refers to a variable bound outside it (`-concerns-> n`)
 /// whose value is not a node (absent): such a pattern's matches are unknown.
 pub(crate) fn anchored_at_unknown(q: &Query, frame: &[V]) -> bool {
-    let mut own: smallvec::SmallVec<[Slot; 8]> = smallvec::SmallVec::new();
-    for s in &q.steps {
-        match s {
-            QStep::Scan { slot, .. } => own.push(*slot),
-            QStep::Expand {
-                to,
-                to_bound: false,
-                ..
-            } => own.push(*to),
-            _ => {}
-        }
-    }
-    let unknown =
-        |s: &Slot| !own.contains(s) && !matches!(frame.get(s.0 as usize), Some(V::Node(_)));
-    q.steps.iter().any(|s| match s {
-        QStep::Scan { .. } => false,
-        QStep::Check { slot, .. } => unknown(slot),
-        QStep::Expand {
-            from, to, to_bound, ..
-        } => unknown(from) || (*to_bound && unknown(to)),
-    })
+    q.anchors
+        .iter()
+        .any(|s| !matches!(frame.get(s.0 as usize), Some(V::Node(_))))
 }
 
 /// Whether a stored value equals a computed one, for the common scalar types
