@@ -243,6 +243,19 @@ impl<'c> Ctx<'c> {
                 set(frame, *slot, V::Absent);
                 r
             }
+            Op::Each(slot, Expr::List(items)) => {
+                // A list written out: its items one by one, the list never built.
+                for x in items {
+                    self.tick()?;
+                    let v = self.eval(x, frame)?;
+                    set(frame, *slot, v);
+                    if !self.bindings(ops, i + 1, frame, k)? {
+                        return Ok(false);
+                    }
+                }
+                set(frame, *slot, V::Absent);
+                Ok(true)
+            }
             Op::Each(slot, e) => {
                 let V::List(items) = self.eval(e, frame)? else {
                     return Ok(true);
