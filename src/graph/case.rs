@@ -116,6 +116,10 @@ pub struct CaseGraph {
     /// (kind, source, fields).
     in_start: Vec<u32>,
     in_list: Vec<EdgeIx>,
+    /// The kinds of `out_list`'s and `in_list`'s edges, position for position:
+    /// finding a node's edges of one kind searches these short arrays.
+    out_kinds: Vec<EdgeKindId>,
+    in_kinds: Vec<EdgeKindId>,
     /// Heap bytes of text and list values, each shared text counted once.
     value_heap: usize,
 }
@@ -321,35 +325,40 @@ impl CaseGraph {
         }
     }
 
-    /// The sub-slice of `edges` (sorted by kind) whose kind is `k`.
-    fn of_kind<'s>(&self, edges: &'s [EdgeIx], k: EdgeKindId) -> &'s [EdgeIx] {
+    /// The sub-slice of `edges` whose kind is `k`; `kinds` are the edges'
+    /// kinds, position for position, sorted.
+    fn of_kind<'s>(edges: &'s [EdgeIx], kinds: &[EdgeKindId], k: EdgeKindId) -> &'s [EdgeIx] {
         // Most nodes have a handful of edges: a scan beats two binary searches.
-        if edges.len() <= 8 {
-            let lo = edges
-                .iter()
-                .position(|&e| self.edge_kind(e) >= k)
-                .unwrap_or(edges.len());
-            let rest = edges.get(lo..).unwrap_or_default();
-            let n = rest
-                .iter()
-                .position(|&e| self.edge_kind(e) != k)
-                .unwrap_or(rest.len());
-            return rest.get(..n).unwrap_or_default();
-        }
-        let lo = edges.partition_point(|&e| self.edge_kind(e) < k);
-        let rest = edges.get(lo..).unwrap_or_default();
-        let n = rest.partition_point(|&e| self.edge_kind(e) <= k);
-        rest.get(..n).unwrap_or_default()
+        let (lo, n) = if kinds.len() <= 8 {
+            let lo = kinds.iter().position(|&x| x >= k).unwrap_or(kinds.len());
+            let rest = kinds.get(lo..).unwrap_or_default();
+            (lo, rest.iter().position(|&x| x != k).unwrap_or(rest.len()))
+        } else {
+            let lo = kinds.partition_point(|&x| x < k);
+            let rest = kinds.get(lo..).unwrap_or_default();
+            (lo, rest.partition_point(|&x| x <= k))
+        };
+        edges.get(lo..lo + n).unwrap_or_default()
     }
 
     /// The edges of kind `k` leaving `n`, sorted by (target id, edge fields).
     pub fn out_edges(&self, n: NodeIx, k: EdgeKindId) -> &[EdgeIx] {
-        self.of_kind(span(&self.out_start, &self.out_list, n.index()), k)
+        let i = n.index();
+        Self::of_kind(
+            span(&self.out_start, &self.out_list, i),
+            span(&self.out_start, &self.out_kinds, i),
+            k,
+        )
     }
 
     /// The edges of kind `k` entering `n`, sorted by (source id, edge fields).
     pub fn in_edges(&self, n: NodeIx, k: EdgeKindId) -> &[EdgeIx] {
-        self.of_kind(span(&self.in_start, &self.in_list, n.index()), k)
+        let i = n.index();
+        Self::of_kind(
+            span(&self.in_start, &self.in_list, i),
+            span(&self.in_start, &self.in_kinds, i),
+            k,
+        )
     }
 
     /// Every edge leaving `n`, sorted by (kind, target id, fields).
@@ -419,6 +428,7 @@ impl CaseGraph {
             + self.id_text.capacity()
             + u32s * size_of::<u32>()
             + ixs * size_of::<u32>()
+            + (self.out_kinds.capacity() + self.in_kinds.capacity()) * size_of::<EdgeKindId>()
             + gn * size_of::<petgraph::graph::Node<KindId, u32>>()
             + ge * size_of::<petgraph::graph::Edge<EdgeKindId, u32>>()
             + self.node_fields.heap_bytes()
@@ -665,6 +675,15 @@ pub(crate) fn assemble(
         }
     }
     let out_list: Vec<EdgeIx> = graph.edge_indices().map(EdgeIx::from).collect();
+    let in_kinds: Vec<EdgeKindId> = in_list
+        .iter()
+        .map(|e| {
+            kinds
+                .get(e.index())
+                .copied()
+                .unwrap_or(EdgeKindId(u16::MAX))
+        })
+        .collect();
 
     let mut g = CaseGraph {
         schema,
@@ -683,6 +702,8 @@ pub(crate) fn assemble(
         out_list,
         in_start,
         in_list,
+        out_kinds: kinds,
+        in_kinds,
         value_heap: 0,
     };
     g.value_heap = value_heap(&g);
