@@ -51,10 +51,10 @@ impl<'c> Ctx<'c> {
                 let Some((op, second)) = rest.first() else {
                     return Ok(V::Absent);
                 };
-                // Two fields of bound variables, or a field and a constant, of
-                // one scalar type: compared as stored.
-                if let (Some(a), Some(b)) = (self.stored(first, frame), self.stored(second, frame))
-                    && let Some(o) = stored_order(a, b)
+                // Two scalars of one type read in place (bound variables,
+                // their stored fields, constants): compared without values.
+                if let (Some(a), Some(b)) = (self.scalar(first, frame), self.scalar(second, frame))
+                    && let Some(o) = a.order(b)
                 {
                     return Ok(V::Bool(holds(*op, o)));
                 }
@@ -85,7 +85,59 @@ impl<'c> Ctx<'c> {
                 let v = self.eval(x, frame)?;
                 Ok(V::Bool(is(&v, test) != *negated))
             }
+            Expr::Builtin(b @ (Builtin::YearsBetween | Builtin::DaysBetween), args)
+                if let [x, y] = args.as_slice()
+                    && let (Some(Scalar::Date(x)), Some(Scalar::Date(y))) =
+                        (self.scalar(x, frame), self.scalar(y, frame)) =>
+            {
+                Ok(if *b == Builtin::YearsBetween {
+                    V::Int(years_between(x, y))
+                } else {
+                    days_between(x, y).map_or(V::Absent, V::Int)
+                })
+            }
             _ => self.eval_full(e, frame),
+        }
+    }
+
+    /// An integer, date or decimal read in place: a bound variable, a
+    /// stored field of one, or a constant; `None` for anything else, or absent.
+    #[inline]
+    fn scalar<'e>(&self, e: &'e Expr, frame: &'e [V]) -> Option<Scalar<'e>>
+    where
+        'c: 'e,
+    {
+        let stored = |v: &'e Value| match v {
+            Value::Int(i) => Some(Scalar::Int(*i)),
+            Value::Date(d) => Some(Scalar::Date(*d)),
+            Value::Decimal(d) => Some(Scalar::Dec(d)),
+            _ => None,
+        };
+        match e {
+            Expr::Local(s) => match frame.get(s.0 as usize)? {
+                V::Int(i) => Some(Scalar::Int(*i)),
+                V::Date(d) => Some(Scalar::Date(*d)),
+                V::Dec(d) => Some(Scalar::Dec(d)),
+                _ => None,
+            },
+            Expr::Field(base, f, _) => match &**base {
+                Expr::Local(s) => match frame.get(s.0 as usize)? {
+                    V::Node(n) => stored(self.g.field(*n, *f)?),
+                    _ => None,
+                },
+                _ => None,
+            },
+            Expr::EdgeField(base, f, _) => match &**base {
+                Expr::Local(s) => match frame.get(s.0 as usize)? {
+                    V::Edge(x) => stored(self.g.edge_field(*x, *f)?),
+                    _ => None,
+                },
+                _ => None,
+            },
+            Expr::Const(Const::Int(i)) => Some(Scalar::Int(*i)),
+            Expr::Const(Const::Date(d)) => Some(Scalar::Date(*d)),
+            Expr::Const(Const::Decimal(d)) => Some(Scalar::Dec(d)),
+            _ => None,
         }
     }
 
@@ -132,7 +184,7 @@ impl<'c> Ctx<'c> {
             Expr::In(x, list, negated) => {
                 // `v.f in [c1, c2, …]` on the stored field, without building its value.
                 if let Expr::List(items) = &**list
-                    && let Some(Stored::Value(a)) = self.stored(x, frame)
+                    && let Some(a) = self.stored(x, frame)
                 {
                     let mut found = Some(false);
                     for i in items {
@@ -161,29 +213,25 @@ impl<'c> Ctx<'c> {
         }
     }
 
-    /// The stored value of `x.f` (`x` a bound node or edge variable), or the
-    /// stored form of a constant; `None` for any other expression or an absent field.
+    /// The stored value of `x.f`, `x` a bound node or edge variable; `None`
+    /// for any other expression or an absent field.
     #[inline]
-    fn stored<'e>(&self, e: &'e Expr, frame: &[V]) -> Option<Stored<'e>>
-    where
-        'c: 'e,
-    {
+    fn stored(&self, e: &Expr, frame: &[V]) -> Option<&'c Value> {
         match e {
             Expr::Field(base, f, _) => match &**base {
                 Expr::Local(s) => match frame.get(s.0 as usize) {
-                    Some(V::Node(n)) => self.g.field(*n, *f).map(Stored::Value),
+                    Some(V::Node(n)) => self.g.field(*n, *f),
                     _ => None,
                 },
                 _ => None,
             },
             Expr::EdgeField(base, f, _) => match &**base {
                 Expr::Local(s) => match frame.get(s.0 as usize) {
-                    Some(V::Edge(x)) => self.g.edge_field(*x, *f).map(Stored::Value),
+                    Some(V::Edge(x)) => self.g.edge_field(*x, *f),
                     _ => None,
                 },
                 _ => None,
             },
-            Expr::Const(c) => Some(Stored::Const(c)),
             _ => None,
         }
     }
@@ -708,26 +756,26 @@ fn cmp_key(
         .then_with(|| a.2.cmp(&b.2))
 }
 
-/// A stored field value or a constant.
+/// A scalar read in place by [`Ctx::scalar`].
 #[derive(Clone, Copy)]
-enum Stored<'a> {
-    Value(&'a Value),
-    Const(&'a Const),
+enum Scalar<'a> {
+    Int(i64),
+    Date(jiff::civil::Date),
+    Dec(&'a Decimal),
 }
 
-/// The order of two stored scalars of one type (`None`: compare them as values).
-fn stored_order(a: Stored<'_>, b: Stored<'_>) -> Option<std::cmp::Ordering> {
-    use Stored::{Const as C, Value as S};
-    Some(match (a, b) {
-        (S(Value::Date(x)), S(Value::Date(y)))
-        | (S(Value::Date(x)), C(Const::Date(y)))
-        | (C(Const::Date(x)), S(Value::Date(y))) => x.cmp(y),
-        (S(Value::Int(x)), S(Value::Int(y)))
-        | (S(Value::Int(x)), C(Const::Int(y)))
-        | (C(Const::Int(x)), S(Value::Int(y))) => x.cmp(y),
-        (S(Value::Decimal(x)), S(Value::Decimal(y))) => x.cmp(y),
-        _ => return None,
-    })
+impl Scalar<'_> {
+    /// The order of two scalars of one type (`None`: compare them as values,
+    /// which also orders an integer against a decimal).
+    #[inline]
+    fn order(self, other: Scalar<'_>) -> Option<std::cmp::Ordering> {
+        Some(match (self, other) {
+            (Scalar::Int(x), Scalar::Int(y)) => x.cmp(&y),
+            (Scalar::Date(x), Scalar::Date(y)) => x.cmp(&y),
+            (Scalar::Dec(x), Scalar::Dec(y)) => x.cmp(y),
+            _ => return None,
+        })
+    }
 }
 
 fn holds(op: crate::syntax::ast::CmpOp, o: std::cmp::Ordering) -> bool {
