@@ -53,10 +53,16 @@ impl<'c> Ctx<'c> {
                 };
                 // Two scalars of one type read in place (bound variables,
                 // their stored fields, constants): compared without values.
-                if let (Some(a), Some(b)) = (self.scalar(first, frame), self.scalar(second, frame))
-                    && let Some(o) = a.order(b)
-                {
-                    return Ok(V::Bool(holds(*op, o)));
+                match (self.scalar(first, frame), self.scalar(second, frame)) {
+                    (Read::Scalar(a), Read::Scalar(b)) => {
+                        if let Some(o) = a.order(b) {
+                            return Ok(V::Bool(holds(*op, o)));
+                        }
+                    }
+                    // An absent side makes any comparison unknown.
+                    (Read::Absent, Read::Scalar(_) | Read::Absent)
+                    | (Read::Scalar(_), Read::Absent) => return Ok(V::Absent),
+                    _ => {}
                 }
                 let a = self.eval(first, frame)?;
                 let b = self.eval(second, frame)?;
@@ -86,58 +92,67 @@ impl<'c> Ctx<'c> {
                 Ok(V::Bool(is(&v, test) != *negated))
             }
             Expr::Builtin(b @ (Builtin::YearsBetween | Builtin::DaysBetween), args)
-                if let [x, y] = args.as_slice()
-                    && let (Some(Scalar::Date(x)), Some(Scalar::Date(y))) =
-                        (self.scalar(x, frame), self.scalar(y, frame)) =>
+                if let [x, y] = args.as_slice() =>
             {
-                Ok(if *b == Builtin::YearsBetween {
-                    V::Int(years_between(x, y))
-                } else {
-                    days_between(x, y).map_or(V::Absent, V::Int)
-                })
+                match (self.scalar(x, frame), self.scalar(y, frame)) {
+                    (Read::Scalar(Scalar::Date(x)), Read::Scalar(Scalar::Date(y))) => {
+                        Ok(if *b == Builtin::YearsBetween {
+                            V::Int(years_between(x, y))
+                        } else {
+                            days_between(x, y).map_or(V::Absent, V::Int)
+                        })
+                    }
+                    (Read::Absent, Read::Scalar(_) | Read::Absent)
+                    | (Read::Scalar(_), Read::Absent) => Ok(V::Absent),
+                    _ => self.eval_full(e, frame),
+                }
             }
             _ => self.eval_full(e, frame),
         }
     }
 
     /// An integer, date or decimal read in place: a bound variable, a
-    /// stored field of one, or a constant; `None` for anything else, or absent.
-    #[inline]
-    fn scalar<'e>(&self, e: &'e Expr, frame: &'e [V]) -> Option<Scalar<'e>>
+    /// stored field of one, or a constant. [`Read::Absent`] when such a read
+    /// finds nothing; [`Read::Other`] for any other expression or value.
+    #[inline(always)]
+    fn scalar<'e>(&self, e: &'e Expr, frame: &'e [V]) -> Read<'e>
     where
         'c: 'e,
     {
-        let stored = |v: &'e Value| match v {
-            Value::Int(i) => Some(Scalar::Int(*i)),
-            Value::Date(d) => Some(Scalar::Date(*d)),
-            Value::Decimal(d) => Some(Scalar::Dec(d)),
+        let stored = |v: Option<&'e Value>| match v {
+            Some(Value::Int(i)) => Read::Scalar(Scalar::Int(*i)),
+            Some(Value::Date(d)) => Read::Scalar(Scalar::Date(*d)),
+            Some(Value::Decimal(d)) => Read::Scalar(Scalar::Dec(d)),
+            Some(_) => Read::Other,
+            None => Read::Absent,
+        };
+        let local = |base: &Expr| match base {
+            Expr::Local(s) => frame.get(s.0 as usize),
             _ => None,
         };
         match e {
-            Expr::Local(s) => match frame.get(s.0 as usize)? {
-                V::Int(i) => Some(Scalar::Int(*i)),
-                V::Date(d) => Some(Scalar::Date(*d)),
-                V::Dec(d) => Some(Scalar::Dec(d)),
-                _ => None,
+            Expr::Local(s) => match frame.get(s.0 as usize) {
+                Some(V::Int(i)) => Read::Scalar(Scalar::Int(*i)),
+                Some(V::Date(d)) => Read::Scalar(Scalar::Date(*d)),
+                Some(V::Dec(d)) => Read::Scalar(Scalar::Dec(d)),
+                Some(V::Absent) => Read::Absent,
+                _ => Read::Other,
             },
-            Expr::Field(base, f, _) => match &**base {
-                Expr::Local(s) => match frame.get(s.0 as usize)? {
-                    V::Node(n) => stored(self.g.field(*n, *f)?),
-                    _ => None,
-                },
-                _ => None,
+            // The field of an absent variable is absent too.
+            Expr::Field(base, f, _) => match local(base) {
+                Some(V::Node(n)) => stored(self.g.field(*n, *f)),
+                Some(V::Absent) => Read::Absent,
+                _ => Read::Other,
             },
-            Expr::EdgeField(base, f, _) => match &**base {
-                Expr::Local(s) => match frame.get(s.0 as usize)? {
-                    V::Edge(x) => stored(self.g.edge_field(*x, *f)?),
-                    _ => None,
-                },
-                _ => None,
+            Expr::EdgeField(base, f, _) => match local(base) {
+                Some(V::Edge(x)) => stored(self.g.edge_field(*x, *f)),
+                Some(V::Absent) => Read::Absent,
+                _ => Read::Other,
             },
-            Expr::Const(Const::Int(i)) => Some(Scalar::Int(*i)),
-            Expr::Const(Const::Date(d)) => Some(Scalar::Date(*d)),
-            Expr::Const(Const::Decimal(d)) => Some(Scalar::Dec(d)),
-            _ => None,
+            Expr::Const(Const::Int(i)) => Read::Scalar(Scalar::Int(*i)),
+            Expr::Const(Const::Date(d)) => Read::Scalar(Scalar::Date(*d)),
+            Expr::Const(Const::Decimal(d)) => Read::Scalar(Scalar::Dec(d)),
+            _ => Read::Other,
         }
     }
 
@@ -754,6 +769,13 @@ fn cmp_key(
         })
         // Node indices follow sorted ids.
         .then_with(|| a.2.cmp(&b.2))
+}
+
+/// What [`Ctx::scalar`] read.
+enum Read<'a> {
+    Scalar(Scalar<'a>),
+    Absent,
+    Other,
 }
 
 /// A scalar read in place by [`Ctx::scalar`].
