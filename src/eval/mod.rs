@@ -391,29 +391,35 @@ impl<'c> Ctx<'c> {
     }
 
     fn text_in(&mut self, t: &Texts, frame: &mut [V], lang: &str) -> expr::R<String> {
-        if lang != self.lang {
-            // Definitions may render text (`lang()`, labels): other caches for another language.
-            let consts = std::mem::replace(&mut self.consts, vec![None; self.prog.defs.len()]);
-            let memo = std::mem::take(&mut self.memo);
-            let r = self.text_in_lang(t, frame, lang);
-            self.consts = consts;
-            self.memo = memo;
-            return r;
-        }
-        self.text_in_lang(t, frame, lang)
-    }
-
-    fn text_in_lang(&mut self, t: &Texts, frame: &mut [V], lang: &str) -> expr::R<String> {
-        let saved =
-            (self.lang != lang).then(|| std::mem::replace(&mut self.lang, lang.to_string()));
         let pieces = t
             .by_lang
             .get(lang)
             .or_else(|| t.by_lang.get(&self.prog.default_lang))
-            .or_else(|| t.by_lang.values().next());
+            .or_else(|| t.by_lang.values().next())
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        // A text without holes (most titles and citations) is copied.
+        if let [Piece::Lit(s)] = pieces {
+            return Ok(s.clone());
+        }
+        if lang != self.lang {
+            // Definitions may render text (`lang()`, labels): other caches for another language.
+            let consts = std::mem::replace(&mut self.consts, vec![None; self.prog.defs.len()]);
+            let memo = std::mem::take(&mut self.memo);
+            let saved = std::mem::replace(&mut self.lang, lang.to_string());
+            let r = self.render_pieces(pieces, frame);
+            self.lang = saved;
+            self.consts = consts;
+            self.memo = memo;
+            return r;
+        }
+        self.render_pieces(pieces, frame)
+    }
+
+    /// Renders a template in the current language.
+    fn render_pieces(&mut self, pieces: &[Piece], frame: &mut [V]) -> expr::R<String> {
         let mut out = String::with_capacity(128);
-        let mut result = Ok(());
-        for p in pieces.map(Vec::as_slice).unwrap_or_default() {
+        for p in pieces {
             match p {
                 Piece::Lit(s) => out.push_str(s),
                 Piece::Hole(e) => {
@@ -422,38 +428,25 @@ impl<'c> Ctx<'c> {
                     if let Expr::Builtin(b @ (Builtin::Id | Builtin::Label), args) = e
                         && let [arg] = args.as_slice()
                     {
-                        match (b, self.eval(arg, frame)) {
-                            (Builtin::Id, Ok(V::Node(n))) => {
+                        match (b, self.eval(arg, frame)?) {
+                            (Builtin::Id, V::Node(n)) => {
                                 out.push_str(self.g.node_id(n));
                                 continue;
                             }
-                            (Builtin::Label, Ok(V::Enum(en, x))) => {
+                            (Builtin::Label, V::Enum(en, x)) => {
                                 push_label(&mut out, self.prog, en, x, &self.lang);
                                 continue;
-                            }
-                            (_, Err(e)) => {
-                                result = Err(e);
-                                break;
                             }
                             _ => {}
                         }
                     }
-                    let v = match self.eval(e, frame) {
-                        Ok(v) => v,
-                        Err(e) => {
-                            result = Err(e);
-                            break;
-                        }
-                    };
+                    let v = self.eval(e, frame)?;
                     let (prog, lang_now) = (self.prog, self.lang.as_str());
                     value::render_to(&mut out, &v, self.g, &|e, x| label_in(prog, e, x, lang_now));
                 }
             }
         }
-        if let Some(l) = saved {
-            self.lang = l;
-        }
-        result.map(|()| out)
+        Ok(out)
     }
 }
 
