@@ -225,7 +225,10 @@ pub fn render_to(out: &mut String, v: &V, g: &CaseGraph, label: &dyn Fn(EnumId, 
             Ok(())
         }
         V::Date(d) => write!(out, "{d}"),
-        V::Dec(d) => write!(out, "{}", d.normalize()),
+        V::Dec(d) => {
+            write_decimal(out, d);
+            Ok(())
+        }
         V::Node(n) => {
             out.push_str(g.node_id(*n));
             Ok(())
@@ -237,12 +240,39 @@ pub fn render_to(out: &mut String, v: &V, g: &CaseGraph, label: &dyn Fn(EnumId, 
     };
 }
 
+/// Appends a decimal in its shortest exact form (`52000.5`, `-0.25`, `3`),
+/// as `Decimal::normalize` displays it, without the formatting machinery.
+pub(crate) fn write_decimal(out: &mut String, d: &Decimal) {
+    use std::fmt::Write;
+    let d = d.normalize();
+    let (m, scale) = (d.mantissa(), d.scale());
+    // Writing to a `String` cannot fail.
+    if scale == 0 {
+        let _ = write!(out, "{m}");
+        return;
+    }
+    let Some(p) = 10i128.checked_pow(scale) else {
+        let _ = write!(out, "{d}");
+        return;
+    };
+    if m < 0 {
+        out.push('-');
+    }
+    let m = m.unsigned_abs();
+    let p = p.unsigned_abs();
+    let _ = write!(out, "{}.{:0w$}", m / p, m % p, w = scale as usize);
+}
+
 fn render_owned(v: &V, g: &CaseGraph, label: &dyn Fn(EnumId, u16) -> String) -> String {
     match v {
         V::Absent => "?".to_string(),
         V::Bool(b) => b.to_string(),
         V::Int(i) => i.to_string(),
-        V::Dec(d) => d.normalize().to_string(),
+        V::Dec(d) => {
+            let mut s = String::new();
+            write_decimal(&mut s, d);
+            s
+        }
         V::Text(t) => t.to_string(),
         V::Date(d) => d.to_string(),
         V::Time(t) => t.strftime("%H:%M").to_string(),
@@ -304,6 +334,35 @@ pub(crate) fn stored_equals_const(stored: &Value, c: &Const) -> Option<bool> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn decimals_are_written_as_normalize_displays_them() {
+        use proptest::prelude::*;
+        let check = |m: i64, scale: u32| {
+            let Ok(d) = Decimal::try_from_i128_with_scale(i128::from(m), scale) else {
+                return;
+            };
+            let mut s = String::new();
+            super::write_decimal(&mut s, &d);
+            assert_eq!(s, d.normalize().to_string(), "{m} scale {scale}");
+        };
+        for (m, sc) in [
+            (0, 0),
+            (0, 3),
+            (-5, 1),
+            (5, 1),
+            (-50, 2),
+            (1200, 2),
+            (-1, 28),
+            (i64::MIN, 28),
+            (i64::MAX, 0),
+            (i64::MIN, 5),
+            (52_000_50, 2),
+        ] {
+            check(m, sc);
+        }
+        proptest!(|(m: i64, scale in 0u32..=28)| check(m, scale));
+    }
+
     use super::*;
     use jiff::civil::date;
 
