@@ -392,13 +392,24 @@ impl<'c> Ctx<'c> {
     }
 
     fn test_passes(&mut self, stored: Option<&Value>, t: &FieldTest, frame: &mut [V]) -> R<bool> {
+        use crate::syntax::ast::CmpOp;
+        // `penalty = k`, `k` a bound variable: compared in place.
+        if let (Expr::Local(s), Some(op @ (CmpOp::Eq | CmpOp::Ne))) = (&t.value, t.op)
+            && let Some(want) = frame.get(s.0 as usize)
+        {
+            let Some(stored) = stored else {
+                return Ok(false);
+            };
+            if let Some(eq) = stored_equals(stored, want) {
+                return Ok(eq == (op == CmpOp::Eq));
+            }
+        }
         let want = self.eval(&t.value, frame)?;
         // An absent field, or an unknown value compared with, makes the test unknown.
         let Some(stored) = stored else {
             return Ok(false);
         };
         if let (Some(op), Some(eq)) = (t.op, stored_equals(stored, &want)) {
-            use crate::syntax::ast::CmpOp;
             match op {
                 CmpOp::Eq => return Ok(eq),
                 CmpOp::Ne => return Ok(!eq),
