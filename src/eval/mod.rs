@@ -495,7 +495,9 @@ pub(crate) enum Outcome {
     Breach,
 }
 
-fn set(frame: &mut [V], slot: Slot, v: V) {
+/// Binds a slot of a frame.
+#[inline]
+pub(crate) fn set(frame: &mut [V], slot: Slot, v: V) {
     if let Some(x) = frame.get_mut(slot.0 as usize) {
         *x = v;
     }

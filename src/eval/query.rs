@@ -1,8 +1,8 @@
 //! Stage 3, patterns: runs a [`Query`] plan over the case's kind and edge indexes.
 
-use super::Ctx;
 use super::expr::R;
 use super::value::*;
+use super::{Ctx, set};
 use crate::check::ir::*;
 use crate::graph::{EdgeIx, EdgeKindId, FieldId, KindId, NodeIx, Value};
 use crate::syntax::ast::EdgeMod;
@@ -506,11 +506,5 @@ fn const_test(stored: Option<&Value>, t: &FieldTest) -> Option<bool> {
             Some(any)
         }
         _ => None,
-    }
-}
-
-fn set(frame: &mut [V], slot: Slot, v: V) {
-    if let Some(x) = frame.get_mut(slot.0 as usize) {
-        *x = v;
     }
 }
