@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use caselint::RulePack;
-use caselint::check::ir::{Expr, Op, QStep, Rule, Stage};
+use caselint::check::ir::{CondOf, Expr, Op, QStep, Rule, Stage, Test};
 use caselint::r#gen::generate;
 
 fn pack() -> RulePack {
@@ -65,6 +65,72 @@ fn pair_join_starts_the_inner_loop_after_the_outer_node() {
     assert_eq!(compares, 0, "e1 < e2 is served by the step");
     // The clauses as written keep the condition whole.
     assert!(r.ops.iter().any(|op| matches!(op, Op::Where(..))));
+}
+
+/// The fields a requirement cannot be decided without are tested present as
+/// soon as their variable is bound, before the `where` conjuncts there.
+#[test]
+fn fields_the_requirement_needs_are_tested_when_bound() {
+    let p = pack();
+    let implied = |r: &Rule| -> Vec<(usize, Expr)> {
+        r.plan
+            .iter()
+            .enumerate()
+            .filter_map(|(i, op)| match op {
+                Op::Cond(Expr::Is(x, false, Test::Present), of)
+                    if of.clause == CondOf::REQUIRED =>
+                {
+                    Some((i, (**x).clone()))
+                }
+                _ => None,
+            })
+            .collect()
+    };
+    let local = |e: &Expr| match e {
+        Expr::Field(b, ..) | Expr::EdgeField(b, ..) => match **b {
+            Expr::Local(s) => Some(s.0),
+            _ => None,
+        },
+        _ => None,
+    };
+
+    // `require s1.amount = s2.amount`: each edge's amount, right after the
+    // step that binds the edge.
+    let r = rule(&p, "cn.evidence.amount_conflict", 0);
+    let tests = implied(r);
+    assert_eq!(tests.len(), 2, "{tests:?}");
+    for name in ["s1", "s2"] {
+        let s = slot(r, name);
+        let (at, _) = tests
+            .iter()
+            .find(|(_, x)| matches!(x, Expr::EdgeField(..)) && local(x) == Some(s))
+            .unwrap_or_else(|| panic!("{name}.amount: {tests:?}"));
+        let binder = r
+            .plan
+            .iter()
+            .position(|op| {
+                matches!(op, Op::Match(q) if q.steps.iter().any(|st| matches!(st,
+                    QStep::Expand { edge_slot: Some(x), .. } if x.0 == s)))
+            })
+            .unwrap();
+        assert_eq!(*at, binder + 1, "{name}");
+    }
+
+    // `top <= cs.months and cs.months <= …`: both sides need `cs.months`
+    // (`top` is a `let`, not a field).
+    let b = p
+        .program()
+        .rules
+        .iter()
+        .find(|r| r.id == "cn.cl.069.combined_punishment" && r.part.as_deref() == Some("bounds"))
+        .unwrap();
+    let tests = implied(b);
+    let cs = slot(b, "cs");
+    assert_eq!(tests.len(), 1, "{tests:?}");
+    assert!(tests.iter().all(|(_, x)| local(x) == Some(cs)));
+
+    // `(a >= 14 and …) or (a >= 12 and …)`: `a` is a `let`; nothing implied.
+    assert!(implied(rule(&p, "cn.cl.017.age_of_responsibility", 0)).is_empty());
 }
 
 /// A `let` only the messages read is computed for findings only; one the

@@ -483,11 +483,17 @@ pub enum Op {
 /// Which `where` a [`Op::Cond`] comes from, for coverage.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct CondOf {
-    /// Index of the `where` in [`Rule::ops`].
+    /// Index of the `where` in [`Rule::ops`], or [`CondOf::REQUIRED`].
     pub clause: u32,
     /// Whether this is the last of the clause's conjuncts the plan tests: a
     /// binding that passes it passed the whole clause.
     pub last: bool,
+}
+
+impl CondOf {
+    /// The `clause` of a test no `where` wrote: a field the requirement
+    /// cannot be decided without is present (see [`Rule::plan`]).
+    pub const REQUIRED: u32 = u32::MAX;
 }
 
 /// When the review computes a `let` that no binding step needs: just before

@@ -12,7 +12,12 @@
 //!   tested again, unless it is its clause's last);
 //! - a `let` that no binding step reads is computed only for the bindings that
 //!   get to the first clause reading it (`unless`, `require`, `due`, or the
-//!   finding's messages), not for every binding.
+//!   finding's messages), not for every binding;
+//! - a field of a bound variable without which the `require` is unknown
+//!   (`s1.amount` in `require s1.amount = s2.amount`) is tested present as soon
+//!   as the variable is bound: a binding that lacks it can yield no finding
+//!   (an unknown requirement is neither met nor breached), so the join skips
+//!   it, as a database skips the rows a null-rejecting condition drops.
 //!
 //! A review with coverage on, `explain` and the reference evaluator of the
 //! tests run the clauses as written instead.
@@ -66,6 +71,27 @@ pub(super) fn plan(ops: &[Op], after: Consumers<'_>) -> (Vec<Op>, Vec<(Slot, Exp
             _ if late_at.get(i).copied().unwrap_or(false) => {}
             other => binders.push(other.clone()),
         }
+    }
+    // The presence tests the requirement implies, first at their position:
+    // they are cheap and drop most of what they test.
+    if let Some(req) = after.require {
+        let mut reads = vec![];
+        absent_if_missing(req, &mut reads);
+        let mut implied = vec![];
+        for r in reads {
+            let (Expr::Field(b, ..) | Expr::EdgeField(b, ..)) = &r else {
+                continue;
+            };
+            let Expr::Local(s) = **b else { continue };
+            if !binders.iter().any(|op| binds(op).contains(&s)) {
+                continue;
+            }
+            let test = Expr::Is(Box::new(r), false, Test::Present);
+            let pos = place(&binders, &test);
+            implied.push((test, CondOf::REQUIRED, pos));
+        }
+        implied.append(&mut conds);
+        conds = implied;
     }
     let mut out: Vec<Op> = vec![];
     for pos in 0..=binders.len() {
@@ -151,6 +177,51 @@ fn late_lets(ops: &[Op], late_at: &[bool], after: &Consumers<'_>) -> Vec<(Slot, 
         }
     }
     late
+}
+
+/// The field reads of bound variables (`x.f`, or an edge's `s.amount`)
+/// whose absence makes `e` absent whatever the rest is: a comparison or
+/// arithmetic with an absent operand, a membership of an absent value, and
+/// what both sides of an `and` or an `or` need (unknown and unknown is unknown).
+fn absent_if_missing(e: &Expr, out: &mut Vec<Expr>) {
+    let mut add = |x: Expr| {
+        if !out.contains(&x) {
+            out.push(x);
+        }
+    };
+    match e {
+        Expr::Field(b, ..) | Expr::EdgeField(b, ..) if matches!(**b, Expr::Local(_)) => {
+            add(e.clone())
+        }
+        Expr::Compare(a, rest) if rest.len() == 1 => {
+            absent_if_missing(a, out);
+            for (_, b) in rest {
+                absent_if_missing(b, out);
+            }
+        }
+        Expr::Arith(_, a, b) => {
+            absent_if_missing(a, out);
+            absent_if_missing(b, out);
+        }
+        Expr::Builtin(Builtin::YearsBetween | Builtin::DaysBetween, args) => {
+            for a in args {
+                absent_if_missing(a, out);
+            }
+        }
+        Expr::Neg(x) | Expr::Not(x) | Expr::Duration(x, _) => absent_if_missing(x, out),
+        Expr::In(x, list, _) if matches!(**list, Expr::List(_)) => absent_if_missing(x, out),
+        Expr::And(a, b) | Expr::Or(a, b) => {
+            let (mut l, mut r) = (vec![], vec![]);
+            absent_if_missing(a, &mut l);
+            absent_if_missing(b, &mut r);
+            for x in l {
+                if r.contains(&x) {
+                    add(x);
+                }
+            }
+        }
+        _ => {}
+    }
 }
 
 /// `a and b and c` → `[a, b, c]`.

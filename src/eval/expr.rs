@@ -70,11 +70,14 @@ impl<'c> Ctx<'c> {
             }
             Expr::Is(x, negated, test) => {
                 // `v.f is …` on the stored field, without building its value.
-                if let Expr::Field(base, f, _) = &**x
+                if let Expr::Field(base, f, _) | Expr::EdgeField(base, f, _) = &**x
                     && let Expr::Local(s) = &**base
                 {
                     let stored = match frame.get(s.0 as usize) {
-                        Some(V::Node(n)) => self.g.field(*n, *f),
+                        Some(V::Node(n)) if matches!(**x, Expr::Field(..)) => self.g.field(*n, *f),
+                        Some(V::Edge(e)) if matches!(**x, Expr::EdgeField(..)) => {
+                            self.g.edge_field(*e, *f)
+                        }
                         _ => None,
                     };
                     let r = match test {

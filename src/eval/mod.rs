@@ -293,6 +293,7 @@ impl<'c> Ctx<'c> {
                 let pass = v == Some(true);
                 // The clause is false when a conjunct is, true when its last one passes.
                 if let Some(c) = &mut self.cov
+                    && of.clause != CondOf::REQUIRED
                     && (!pass || of.last)
                 {
                     c.note(self.rule_index, Cond::Where(of.clause as usize), v);
