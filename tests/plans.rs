@@ -46,16 +46,40 @@ fn pair_join_starts_the_inner_loop_after_the_outer_node() {
     let inner = matches.last().unwrap();
     assert!(inner.steps.iter().any(|s| matches!(s,
         QStep::Expand { to, above: Some(a), .. } if to.0 == e2 && a.0 == e1)));
-    // Between the second and the third `Match`: a condition on e1 alone.
+    // Between the second and the third `Match`: `admissible(e1)`, a
+    // condition on e1 alone (after the presence test of `s1.amount`, which
+    // `fields_the_requirement_needs_are_tested_when_bound` checks).
     let second = r
         .plan
         .iter()
         .position(|op| matches!(op, Op::Match(q) if q.head.0 == e1))
         .unwrap();
+    let between: Vec<&Expr> = r.plan[second + 1..]
+        .iter()
+        .take_while(|op| !matches!(op, Op::Match(_)))
+        .filter_map(|op| match op {
+            Op::Cond(e, of) if of.clause != CondOf::IMPLIED => Some(e),
+            _ => None,
+        })
+        .collect();
+    let reads_e1_only = |e: &Expr| {
+        let mut only = true;
+        let mut seen = false;
+        fn walk(e: &Expr, e1: u32, only: &mut bool, seen: &mut bool) {
+            if let Expr::Local(s) = e {
+                *seen |= s.0 == e1;
+                *only &= s.0 == e1;
+            }
+            for c in e.children() {
+                walk(c, e1, only, seen);
+            }
+        }
+        walk(e, e1, &mut only, &mut seen);
+        only && seen
+    };
     assert!(
-        matches!(r.plan.get(second + 1), Some(Op::Cond(..))),
-        "admissible(e1) right after e1 is bound: {:?}",
-        r.plan.get(second + 1)
+        between.len() == 1 && between.iter().all(|e| reads_e1_only(e)),
+        "admissible(e1) right after e1 is bound: {between:?}"
     );
     let compares = r
         .plan
@@ -77,9 +101,7 @@ fn fields_the_requirement_needs_are_tested_when_bound() {
             .iter()
             .enumerate()
             .filter_map(|(i, op)| match op {
-                Op::Cond(Expr::Is(x, false, Test::Present), of)
-                    if of.clause == CondOf::REQUIRED =>
-                {
+                Op::Cond(Expr::Is(x, false, Test::Present), of) if of.clause == CondOf::IMPLIED => {
                     Some((i, (**x).clone()))
                 }
                 _ => None,

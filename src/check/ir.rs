@@ -475,25 +475,28 @@ pub enum Op {
     Let(Slot, Expr),
     /// `where cond`
     Where(Expr, Span),
-    /// One conjunct of a `where`, in a rule's [`Rule::plan`]: `where a and b`
-    /// becomes two, each placed where its variables are bound.
+    /// A test in a rule's [`Rule::plan`], placed where its variables are
+    /// bound: one conjunct of a `where` (`where a and b` becomes two), or a
+    /// presence test the requirement implies ([`CondOf::IMPLIED`]).
     Cond(Expr, CondOf),
 }
 
 /// Which `where` a [`Op::Cond`] comes from, for coverage.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct CondOf {
-    /// Index of the `where` in [`Rule::ops`], or [`CondOf::REQUIRED`].
+    /// Index of the `where` in [`Rule::ops`], or [`CondOf::IMPLIED`].
     pub clause: u32,
     /// Whether this is the last of the clause's conjuncts the plan tests: a
-    /// binding that passes it passed the whole clause.
+    /// binding that passes it passed the whole clause (meaningless for
+    /// [`CondOf::IMPLIED`]).
     pub last: bool,
 }
 
 impl CondOf {
-    /// The `clause` of a test no `where` wrote: a field the requirement
-    /// cannot be decided without is present (see [`Rule::plan`]).
-    pub const REQUIRED: u32 = u32::MAX;
+    /// The `clause` of a test no `where` wrote: a field without which the
+    /// requirement is unknown is present (see [`Rule::plan`]). A binding
+    /// that fails it could yield no finding.
+    pub const IMPLIED: u32 = u32::MAX;
 }
 
 /// When the review computes a `let` that no binding step needs: just before
@@ -546,8 +549,10 @@ pub struct Rule {
     /// The binding sequence, clause by clause (what `explain` shows).
     pub ops: Vec<Op>,
     /// The binding sequence a review runs: `ops` with each `where` split into
-    /// its conjuncts, each tested as soon as its variables are bound, and the
-    /// `let`s no binding step reads moved to [`Rule::late`].
+    /// its conjuncts, each tested as soon as its variables are bound, the
+    /// fields the requirement cannot be decided without tested present as
+    /// soon as their variable is bound, and the `let`s no binding step reads
+    /// moved to [`Rule::late`].
     pub plan: Vec<Op>,
     /// `let`s computed after the bindings, at the stage that first reads them, in
     /// written order.

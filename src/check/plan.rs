@@ -65,30 +65,29 @@ pub(super) fn plan(ops: &[Op], after: Consumers<'_>) -> (Vec<Op>, Vec<(Slot, Exp
                 conjuncts(e, &mut parts);
                 for c in parts {
                     let pos = place(&binders, c);
-                    conds.push((c.clone(), u32::try_from(i).unwrap_or(u32::MAX), pos));
+                    // (Beyond u32 clauses, the index saturates below `IMPLIED`.)
+                    let clause = u32::try_from(i).unwrap_or(CondOf::IMPLIED - 1);
+                    conds.push((c.clone(), clause.min(CondOf::IMPLIED - 1), pos));
                 }
             }
             _ if late_at.get(i).copied().unwrap_or(false) => {}
             other => binders.push(other.clone()),
         }
     }
-    // The presence tests the requirement implies, first at their position:
-    // they are cheap and drop most of what they test.
+    // The presence tests the requirement implies, first at their position
+    // (a field test is cheap, and may spare the `where` conjuncts there).
+    // Only variables a binding step binds: a late `let` is not yet bound.
     if let Some(req) = after.require {
         let mut reads = vec![];
-        absent_if_missing(req, &mut reads);
+        null_rejecting_reads(req, &mut reads);
         let mut implied = vec![];
-        for r in reads {
-            let (Expr::Field(b, ..) | Expr::EdgeField(b, ..)) = &r else {
-                continue;
-            };
-            let Expr::Local(s) = **b else { continue };
+        for (s, r) in reads {
             if !binders.iter().any(|op| binds(op).contains(&s)) {
                 continue;
             }
             let test = Expr::Is(Box::new(r), false, Test::Present);
             let pos = place(&binders, &test);
-            implied.push((test, CondOf::REQUIRED, pos));
+            implied.push((test, CondOf::IMPLIED, pos));
         }
         implied.append(&mut conds);
         conds = implied;
@@ -179,44 +178,49 @@ fn late_lets(ops: &[Op], late_at: &[bool], after: &Consumers<'_>) -> Vec<(Slot, 
     late
 }
 
-/// The field reads of bound variables (`x.f`, or an edge's `s.amount`)
-/// whose absence makes `e` absent whatever the rest is: a comparison or
-/// arithmetic with an absent operand, a membership of an absent value, and
-/// what both sides of an `and` or an `or` need (unknown and unknown is unknown).
-fn absent_if_missing(e: &Expr, out: &mut Vec<Expr>) {
-    let mut add = |x: Expr| {
-        if !out.contains(&x) {
-            out.push(x);
+/// Collects the reads of a variable's field (`x.f`, or an edge's `s.amount`),
+/// with the variable, whose absence makes `e` absent whatever the rest is:
+/// a single comparison (not a chain: `a < b < c` is false when `a < b` is,
+/// whatever `c`) or arithmetic with an absent operand, membership of an
+/// absent value in a written-out list, `years_between`/`days_between` of an
+/// absent date, and what both sides of an `and` or an `or` need (unknown and
+/// unknown is unknown). Conservative: other constructs add nothing.
+fn null_rejecting_reads(e: &Expr, out: &mut Vec<(Slot, Expr)>) {
+    let mut add = |s: Slot, x: Expr| {
+        if !out.iter().any(|(_, y)| *y == x) {
+            out.push((s, x));
         }
     };
     match e {
-        Expr::Field(b, ..) | Expr::EdgeField(b, ..) if matches!(**b, Expr::Local(_)) => {
-            add(e.clone())
+        Expr::Field(b, ..) | Expr::EdgeField(b, ..) => {
+            if let Expr::Local(s) = **b {
+                add(s, e.clone());
+            }
         }
         Expr::Compare(a, rest) if rest.len() == 1 => {
-            absent_if_missing(a, out);
+            null_rejecting_reads(a, out);
             for (_, b) in rest {
-                absent_if_missing(b, out);
+                null_rejecting_reads(b, out);
             }
         }
         Expr::Arith(_, a, b) => {
-            absent_if_missing(a, out);
-            absent_if_missing(b, out);
+            null_rejecting_reads(a, out);
+            null_rejecting_reads(b, out);
         }
         Expr::Builtin(Builtin::YearsBetween | Builtin::DaysBetween, args) => {
             for a in args {
-                absent_if_missing(a, out);
+                null_rejecting_reads(a, out);
             }
         }
-        Expr::Neg(x) | Expr::Not(x) | Expr::Duration(x, _) => absent_if_missing(x, out),
-        Expr::In(x, list, _) if matches!(**list, Expr::List(_)) => absent_if_missing(x, out),
+        Expr::Neg(x) | Expr::Not(x) | Expr::Duration(x, _) => null_rejecting_reads(x, out),
+        Expr::In(x, list, _) if matches!(**list, Expr::List(_)) => null_rejecting_reads(x, out),
         Expr::And(a, b) | Expr::Or(a, b) => {
             let (mut l, mut r) = (vec![], vec![]);
-            absent_if_missing(a, &mut l);
-            absent_if_missing(b, &mut r);
-            for x in l {
-                if r.contains(&x) {
-                    add(x);
+            null_rejecting_reads(a, &mut l);
+            null_rejecting_reads(b, &mut r);
+            for (s, x) in l {
+                if r.iter().any(|(_, y)| *y == x) {
+                    add(s, x);
                 }
             }
         }

@@ -6,7 +6,7 @@
 //! `exists` searched and the nearest candidate it found.
 
 use super::value::{V, render};
-use super::{Ctx, EvalError, Outcome, ReviewOptions, label_in};
+use super::{Ctx, EvalError, Outcome, ReviewOptions, label_in, set};
 use crate::check::ir::*;
 use crate::diag::SourceMap;
 use crate::graph::{CaseGraph, NodeIx};
@@ -253,12 +253,6 @@ fn walk(
         }
     }
     Ok(())
-}
-
-fn set(frame: &mut [V], slot: Slot, v: V) {
-    if let Some(x) = frame.get_mut(slot.0 as usize) {
-        *x = v;
-    }
 }
 
 fn finish(

@@ -26,8 +26,9 @@ fn kleene_not(v: V) -> V {
 impl<'c> Ctx<'c> {
     /// Evaluates an expression in a frame.
     ///
-    /// The commonest leaves are answered here, without entering the large
-    /// `eval_full` (whose prologue and frame cost more than they do).
+    /// The commonest leaves, single comparisons, `is` tests and the date
+    /// differences are answered here, without entering the large `eval_full`
+    /// (whose prologue and frame cost more than they do).
     #[inline]
     pub(crate) fn eval(&mut self, e: &Expr, frame: &mut [V]) -> R<V> {
         match e {
@@ -59,7 +60,9 @@ impl<'c> Ctx<'c> {
                             return Ok(V::Bool(holds(*op, o)));
                         }
                     }
-                    // An absent side makes any comparison unknown.
+                    // An absent side makes any comparison unknown. (Against an
+                    // `Other` side, the general path runs: that side may hold
+                    // a query, whose steps count against the budget.)
                     (Read::Absent, Read::Scalar(_) | Read::Absent)
                     | (Read::Scalar(_), Read::Absent) => return Ok(V::Absent),
                     _ => {}
@@ -95,8 +98,11 @@ impl<'c> Ctx<'c> {
                 Ok(V::Bool(is(&v, test) != *negated))
             }
             Expr::Builtin(b @ (Builtin::YearsBetween | Builtin::DaysBetween), args)
-                if let [x, y] = args.as_slice() =>
+                if args.len() == 2 =>
             {
+                let [x, y] = args.as_slice() else {
+                    return self.eval_full(e, frame);
+                };
                 match (self.scalar(x, frame), self.scalar(y, frame)) {
                     (Read::Scalar(Scalar::Date(x)), Read::Scalar(Scalar::Date(y))) => {
                         Ok(if *b == Builtin::YearsBetween {
@@ -562,7 +568,7 @@ impl<'c> Ctx<'c> {
         hit.map_or(V::Absent, |i| V::Row(t, i as u32))
     }
 
-    fn builtin(&self, b: Builtin, args: &[V]) -> V {
+    pub(crate) fn builtin(&self, b: Builtin, args: &[V]) -> V {
         let a0 = args.first().unwrap_or(&V::Absent);
         let a1 = args.get(1).unwrap_or(&V::Absent);
         match (b, a0, a1) {

@@ -218,7 +218,8 @@ impl<'c> Ctx<'c> {
         label_in(self.prog, e, v, &self.lang)
     }
 
-    /// Runs a rule's bindings, calling `k` once per binding that passes every `where`.
+    /// Runs a rule's bindings, calling `k` once per binding that passes every
+    /// `where` (and, in a plan, every presence test the requirement implies).
     pub(crate) fn bindings(
         &mut self,
         ops: &[Op],
@@ -293,7 +294,7 @@ impl<'c> Ctx<'c> {
                 let pass = v == Some(true);
                 // The clause is false when a conjunct is, true when its last one passes.
                 if let Some(c) = &mut self.cov
-                    && of.clause != CondOf::REQUIRED
+                    && of.clause != CondOf::IMPLIED
                     && (!pass || of.last)
                 {
                     c.note(self.rule_index, Cond::Where(of.clause as usize), v);
@@ -429,7 +430,7 @@ impl<'c> Ctx<'c> {
                     if let Expr::Builtin(b @ (Builtin::Id | Builtin::Label), args) = e
                         && let [arg] = args.as_slice()
                     {
-                        match (b, self.eval(arg, frame)?) {
+                        let v = match (b, self.eval(arg, frame)?) {
                             (Builtin::Id, V::Node(n)) => {
                                 out.push_str(self.g.node_id(n));
                                 continue;
@@ -438,8 +439,14 @@ impl<'c> Ctx<'c> {
                                 push_label(&mut out, self.prog, en, x, &self.lang);
                                 continue;
                             }
-                            _ => {}
-                        }
+                            // Anything else as the call would give it, the argument not evaluated again.
+                            (_, a) => self.builtin(*b, std::slice::from_ref(&a)),
+                        };
+                        let (prog, lang_now) = (self.prog, self.lang.as_str());
+                        value::render_to(&mut out, &v, self.g, &|e, x| {
+                            label_in(prog, e, x, lang_now)
+                        });
+                        continue;
                     }
                     let v = self.eval(e, frame)?;
                     let (prog, lang_now) = (self.prog, self.lang.as_str());
@@ -470,13 +477,9 @@ fn push_label(out: &mut String, prog: &Program, e: EnumId, v: u16, lang: &str) {
 
 /// The label of an enum value in a language, else its name.
 pub(crate) fn label_in(prog: &Program, e: EnumId, v: u16, lang: &str) -> String {
-    prog.labels
-        .enum_values
-        .get(&(e, v))
-        .and_then(|m| m.get(lang))
-        .cloned()
-        .or_else(|| prog.schema.enum_value_name(e, v).map(str::to_string))
-        .unwrap_or_else(|| v.to_string())
+    let mut out = String::new();
+    push_label(&mut out, prog, e, v, lang);
+    out
 }
 
 /// How one binding of a rule came out.

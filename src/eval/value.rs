@@ -241,7 +241,7 @@ pub fn render_to(out: &mut String, v: &V, g: &CaseGraph, label: &dyn Fn(EnumId, 
 }
 
 /// Appends a decimal in its shortest exact form (`52000.5`, `-0.25`, `3`),
-/// as `Decimal::normalize` displays it, without the formatting machinery.
+/// as `Decimal::normalize` displays it, without building a string for it.
 pub(crate) fn write_decimal(out: &mut String, d: &Decimal) {
     use std::fmt::Write;
     let d = d.normalize();
@@ -310,7 +310,9 @@ pub fn to_json(v: &V, g: &CaseGraph, label: &dyn Fn(EnumId, u16) -> String) -> s
         V::Bool(b) => J::Bool(*b),
         V::Int(i) => J::from(*i),
         V::Dec(d) => {
-            let f: Option<f64> = d.normalize().to_string().parse().ok();
+            let mut s = String::new();
+            write_decimal(&mut s, d);
+            let f: Option<f64> = s.parse().ok();
             f.and_then(serde_json::Number::from_f64)
                 .map_or(J::Null, J::Number)
         }
@@ -334,6 +336,8 @@ pub(crate) fn stored_equals_const(stored: &Value, c: &Const) -> Option<bool> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn decimals_are_written_as_normalize_displays_them() {
         use proptest::prelude::*;
@@ -342,7 +346,7 @@ mod tests {
                 return;
             };
             let mut s = String::new();
-            super::write_decimal(&mut s, &d);
+            write_decimal(&mut s, &d);
             assert_eq!(s, d.normalize().to_string(), "{m} scale {scale}");
         };
         for (m, sc) in [
@@ -363,7 +367,6 @@ mod tests {
         proptest!(|(m: i64, scale in 0u32..=28)| check(m, scale));
     }
 
-    use super::*;
     use jiff::civil::date;
 
     #[test]
