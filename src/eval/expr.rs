@@ -358,36 +358,15 @@ impl<'c> Ctx<'c> {
                 }
                 self.builtin(*b, &vals)
             }
-            Expr::Not(x) => kleene_not(self.eval(x, frame)?),
+            // Three-valued logic, in one place: `cond`.
+            Expr::Not(_) | Expr::And(..) | Expr::Or(..) => {
+                self.cond_full(e, frame)?.map_or(V::Absent, V::Bool)
+            }
             Expr::Neg(x) => match self.eval(x, frame)? {
                 V::Int(i) => i.checked_neg().map_or(V::Absent, V::Int),
                 V::Dec(d) => V::Dec(-d),
                 _ => V::Absent,
             },
-            Expr::And(a, b) => {
-                let x = self.eval(a, frame)?;
-                if truth(&x) == Some(false) {
-                    return Ok(V::Bool(false));
-                }
-                let y = self.eval(b, frame)?;
-                match (truth(&x), truth(&y)) {
-                    (_, Some(false)) => V::Bool(false),
-                    (Some(true), Some(true)) => V::Bool(true),
-                    _ => V::Absent,
-                }
-            }
-            Expr::Or(a, b) => {
-                let x = self.eval(a, frame)?;
-                if truth(&x) == Some(true) {
-                    return Ok(V::Bool(true));
-                }
-                let y = self.eval(b, frame)?;
-                match (truth(&x), truth(&y)) {
-                    (_, Some(true)) => V::Bool(true),
-                    (Some(false), Some(false)) => V::Bool(false),
-                    _ => V::Absent,
-                }
-            }
             Expr::Arith(op, a, b) => {
                 let x = self.eval(a, frame)?;
                 let y = self.eval(b, frame)?;

@@ -452,18 +452,6 @@ pub(crate) fn anchored_at_unknown(q: &Query, frame: &[V]) -> bool {
         .any(|s| !matches!(frame.get(s.0 as usize), Some(V::Node(_))))
 }
 
-/// Whether a stored value equals a computed one, for the common scalar types
-/// (`None`: compare them as values).
-fn stored_equals(stored: &Value, want: &V) -> Option<bool> {
-    Some(match (stored, want) {
-        (Value::Enum(x), V::Enum(_, y)) => x == y,
-        (Value::Bool(x), V::Bool(y)) => x == y,
-        (Value::Int(x), V::Int(y)) => x == y,
-        (Value::Date(x), V::Date(y)) => x == y,
-        _ => return None,
-    })
-}
-
 /// The first `field = value` test on a (single) enum field, which the enum
 /// index serves.
 fn enum_index(tests: &[FieldTest]) -> Option<(FieldId, u16)> {
