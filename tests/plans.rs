@@ -20,6 +20,14 @@ fn rule<'p>(pack: &'p RulePack, id: &str, nth: usize) -> &'p Rule {
         .unwrap_or_else(|| panic!("no rule {id}"))
 }
 
+fn part<'p>(pack: &'p RulePack, id: &str, part: &str) -> &'p Rule {
+    pack.program()
+        .rules
+        .iter()
+        .find(|r| r.id == id && r.part.as_deref() == Some(part))
+        .unwrap_or_else(|| panic!("no rule {id} part {part}"))
+}
+
 fn slot(rule: &Rule, name: &str) -> u32 {
     rule.slot_names
         .iter()
@@ -140,12 +148,7 @@ fn fields_the_requirement_needs_are_tested_when_bound() {
 
     // `top <= cs.months and cs.months <= …`: both sides need `cs.months`
     // (`top` is a `let`, not a field).
-    let b = p
-        .program()
-        .rules
-        .iter()
-        .find(|r| r.id == "cn.cl.069.combined_punishment" && r.part.as_deref() == Some("bounds"))
-        .unwrap();
+    let b = part(&p, "cn.cl.069.combined_punishment", "bounds");
     let tests = implied(b);
     let cs = slot(b, "cs");
     assert_eq!(tests.len(), 1, "{tests:?}");
@@ -173,12 +176,7 @@ fn lets_are_computed_where_first_read() {
             .any(|op| matches!(op, Op::Let(s, _) if s.0 == n))
     );
 
-    let b = p
-        .program()
-        .rules
-        .iter()
-        .find(|r| r.id == "cn.cl.069.combined_punishment" && r.part.as_deref() == Some("bounds"))
-        .unwrap();
+    let b = part(&p, "cn.cl.069.combined_punishment", "bounds");
     for name in ["top", "total"] {
         let s = slot(b, name);
         assert!(

@@ -296,10 +296,9 @@ impl Expr {
 }
 
 impl Query {
-    /// The slots `steps` read without binding them: a start or a checked
-    /// variable, or a variable named twice, that no step of the pattern binds.
-    pub fn anchors_of(steps: &[QStep]) -> Vec<Slot> {
-        let own: Vec<Slot> = steps
+    /// The slots `steps` bind themselves: a scan's, and an edge step's new end.
+    pub fn own_slots(steps: &[QStep]) -> Vec<Slot> {
+        steps
             .iter()
             .filter_map(|s| match s {
                 QStep::Scan { slot, .. } => Some(*slot),
@@ -310,7 +309,13 @@ impl Query {
                 } => Some(*to),
                 _ => None,
             })
-            .collect();
+            .collect()
+    }
+
+    /// The slots `steps` read without binding them: a start or a checked
+    /// variable, or a variable named twice, that no step of the pattern binds.
+    pub fn anchors_of(steps: &[QStep]) -> Vec<Slot> {
+        let own = Query::own_slots(steps);
         let mut out: Vec<Slot> = vec![];
         let mut read = |s: Slot| {
             if !own.contains(&s) && !out.contains(&s) {

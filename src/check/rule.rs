@@ -492,19 +492,7 @@ pub(super) fn query_slots(q: &Query, out: &mut BTreeSet<Slot>) {
     // The slots the pattern binds itself; every other node it names is an
     // outer variable it reads: `earliest x` (no steps at all), the second
     // bound end of `a -e-> f: event -e-> b`.
-    let own: BTreeSet<Slot> = q
-        .steps
-        .iter()
-        .filter_map(|s| match s {
-            QStep::Scan { slot, .. } => Some(*slot),
-            QStep::Expand {
-                to,
-                to_bound: false,
-                ..
-            } => Some(*to),
-            _ => None,
-        })
-        .collect();
+    let own: BTreeSet<Slot> = Query::own_slots(&q.steps).into_iter().collect();
     if !own.contains(&q.head) {
         out.insert(q.head);
     }
