@@ -263,3 +263,65 @@ fn plans_agree_with_the_clauses_as_written() {
         }
     }
 }
+
+/// Every `Memo` in the quantifiers and aggregates a review of `r` evaluates.
+fn memos(r: &Rule) -> Vec<&caselint::check::ir::Memo> {
+    fn walk<'r>(e: &'r Expr, out: &mut Vec<&'r caselint::check::ir::Memo>) {
+        for c in e.children() {
+            walk(c, out);
+        }
+        if let Expr::Quant(_, q, _) | Expr::Agg(_, _, q) = e {
+            out.extend(q.memo.as_deref());
+        }
+    }
+    let mut out = vec![];
+    for op in &r.plan {
+        match op {
+            Op::Match(q) => q.exprs().into_iter().for_each(|x| walk(x, &mut out)),
+            Op::Value(_, e) | Op::Each(_, e) | Op::Let(_, e) | Op::Where(e, _) | Op::Cond(e, _) => {
+                walk(e, &mut out)
+            }
+        }
+    }
+    for (_, e, _) in &r.late {
+        walk(e, &mut out);
+    }
+    for (e, _) in &r.unless {
+        walk(e, &mut out);
+    }
+    if let Some((e, _)) = &r.require {
+        walk(e, &mut out);
+    }
+    out
+}
+
+/// `count s: sentence(scope = single, penalty = k) -imposed_on-> d` inside
+/// `for … k in [public_surveillance, criminal_detention, fixed_term]` is read
+/// from a table by defendant and penalty. Nothing else of the five measured
+/// rules is: part `bounds` asks its counts once per combined sentence, where
+/// walking the defendant's sentences costs no more than a table's row.
+#[test]
+fn the_count_by_penalty_in_the_loop_over_penalties_is_a_table() {
+    let p = pack();
+    let missing = memos(part(&p, "cn.cl.069.combined_punishment", "missing"));
+    let bounds = memos(part(&p, "cn.cl.069.combined_punishment", "bounds"));
+    assert_eq!(missing.len(), 1, "{missing:?}");
+    let m = missing[0];
+    assert!(m.group.is_some());
+    let r = part(&p, "cn.cl.069.combined_punishment", "missing");
+    assert_eq!(r.slot_names[m.anchor.0 as usize], "d");
+    // The table's query has no `penalty = …` test left: the group replaces it.
+    let QStep::Expand { node_tests, .. } = &m.query.steps[0] else {
+        panic!("{:?}", m.query.steps);
+    };
+    assert_eq!(node_tests.len(), 1);
+    assert!(bounds.is_empty(), "{bounds:?}");
+    for id in [
+        "cn.cpl.085.detention_family_notice",
+        "cn.cpl.187.indictment_service",
+        "cn.evidence.amount_conflict",
+        "cn.cl.017.age_of_responsibility",
+    ] {
+        assert!(memos(rule(&p, id, 0)).is_empty(), "{id}");
+    }
+}

@@ -465,6 +465,43 @@ pub struct Query {
     /// The variables bound outside the pattern that its steps start from or
     /// check (`n` in `-concerns-> n`): [`Query::anchors_of`] of the steps.
     pub anchors: Vec<Slot>,
+    /// For the query of a quantifier or an aggregate a review computes for
+    /// all its anchors at once: see [`Memo`].
+    pub memo: Option<Box<Memo>>,
+}
+
+/// A quantifier or an aggregate over one edge step from a bound node
+/// (`count s: sentence(scope = single, penalty = k) -imposed_on-> d`),
+/// computed by a review for every such node at once: one pass over the
+/// sentences and their edges fills a table by defendant and by penalty
+/// ([`Memo::group`]), and each evaluation reads its row, instead of walking
+/// the defendant's edges again for each `k` of a `for k in [...]` loop.
+///
+/// Only a query whose tests, filter and body or value read nothing but its
+/// own variables and constants qualifies (the grouped test aside): its value
+/// depends on the anchor and the group alone. `src/check/memo.rs` says which.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Memo {
+    /// Same id, same table: the occurrences that are the same computation up
+    /// to the names of their variables share one, across rules.
+    pub id: u32,
+    /// The bound node the step starts from.
+    pub anchor: Slot,
+    /// The query the table is built from: the occurrence's, without the
+    /// grouped test.
+    pub query: Query,
+    /// Rows by value of an enum field of the node reached, for a test
+    /// `field = value` whose value reads outer variables.
+    pub group: Option<Group>,
+}
+
+/// The test a [`Memo`] table is grouped by: `penalty = k`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Group {
+    /// The enum field of the node reached.
+    pub field: FieldId,
+    /// What it is compared with (reads only outer variables).
+    pub value: Expr,
 }
 
 /// One operation of a rule's binding sequence.
@@ -696,6 +733,8 @@ pub struct Program {
     /// Per definition: whether evaluating it may run a query, itself or through
     /// a definition it calls (such calls are memoised per argument tuple).
     pub runs_query: Vec<bool>,
+    /// How many [`Memo::id`]s (tables) the rules use.
+    pub memos: u32,
 }
 
 /// Whether evaluating `e` may run a graph query (`exists`, `count`, …), itself or

@@ -8,6 +8,7 @@
 mod expr;
 mod inline;
 pub mod ir;
+mod memo;
 mod pattern;
 mod plan;
 mod rule;
@@ -202,6 +203,7 @@ impl<'a> Checker<'a> {
         if defs.len() != self.defs.len() {
             return None;
         }
+        let mut memos = 0;
         // Heights are meaningful only for a pack without errors (a cycle has no height).
         if !self
             .diags
@@ -210,6 +212,7 @@ impl<'a> Checker<'a> {
         {
             self.check_heights(&defs, &rules);
             inline::inline_rules(&mut rules, &defs);
+            memos = memo::assign(&mut rules);
         }
         let schema = &self.schema;
         let date_fields = schema
@@ -223,6 +226,7 @@ impl<'a> Checker<'a> {
         Some(Program {
             date_fields,
             runs_query,
+            memos,
             name: pack_name,
             languages: self.languages.clone(),
             default_lang: self.default_lang.clone(),

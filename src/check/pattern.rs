@@ -37,6 +37,7 @@ impl<'a> Checker<'a> {
             head,
             head_kind,
             span: p.span,
+            memo: None,
         }
     }
 

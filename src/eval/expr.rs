@@ -1,7 +1,7 @@
 //! Stage 3, expressions: three-valued evaluation of the typed IR over one case.
 
-use super::Ctx;
 use super::value::*;
+use super::{Ctx, set};
 use crate::check::ir::*;
 use crate::graph::Value;
 use crate::syntax::ast::{Agg, Quant, Unit};
@@ -599,69 +599,31 @@ impl<'c> Ctx<'c> {
         if super::query::anchored_at_unknown(query, frame) {
             return Ok(V::Absent);
         }
-        // Kleene: exists is true on a true filter, false when every filter is false.
-        let mut unknown = false;
-        let mut found = false;
+        if let Some(m) = query.memo.as_deref()
+            && let Some(v) = self.read_table(What::Quant(q, body), m, frame)?
+        {
+            return Ok(v);
+        }
+        let what = What::Quant(q, body);
+        let mut acc = Acc::new(what);
         self.each_match(query, 0, frame, &mut |cx, frame| {
-            let f = match &query.filter {
-                Some(f) => cx.cond(f, frame)?,
-                None => Some(true),
-            };
-            match q {
-                Quant::Exists | Quant::No => match f {
-                    Some(true) => {
-                        found = true;
-                        return Ok(false);
-                    }
-                    Some(false) => {}
-                    None => unknown = true,
-                },
-                Quant::Every => {
-                    if f != Some(true) {
-                        return Ok(true);
-                    }
-                    let b = match body {
-                        Some(b) => cx.cond(b, frame)?,
-                        None => Some(true),
-                    };
-                    match b {
-                        Some(false) => {
-                            found = true;
-                            return Ok(false);
-                        }
-                        Some(true) => {}
-                        None => unknown = true,
-                    }
-                }
-            }
-            Ok(true)
+            Ok(!acc.add(cx, what, query, (None, None), frame)?)
         })?;
-        let exists = if found {
-            V::Bool(true)
-        } else if unknown {
-            V::Absent
-        } else {
-            V::Bool(false)
-        };
-        Ok(match q {
-            Quant::Exists => exists,
-            Quant::No => kleene_not(exists),
-            // `found` here means a counterexample was found.
-            Quant::Every => kleene_not(exists),
-        })
+        Ok(acc.finish(what))
     }
 
     fn agg(&mut self, agg: Agg, value: Option<&Expr>, query: &Query, frame: &mut [V]) -> R<V> {
         if super::query::anchored_at_unknown(query, frame) {
             return Ok(V::Absent);
         }
+        if let Some(m) = query.memo.as_deref()
+            && let Some(v) = self.read_table(What::Agg(agg, value), m, frame)?
+        {
+            return Ok(v);
+        }
         let mut acc: Option<V> = None;
         let mut count: i64 = 0;
-        let mut best: Option<(
-            jiff::civil::Date,
-            Option<jiff::civil::Time>,
-            crate::graph::NodeIx,
-        )> = None;
+        let mut best: Option<BestKey> = None;
         let (date_f, time_f) = self.date_fields(query.head_kind);
         let head = query.head;
         self.each_match(query, 0, frame, &mut |cx, frame| {
@@ -674,30 +636,7 @@ impl<'c> Ctx<'c> {
                 Agg::Count => count += 1,
                 Agg::Earliest | Agg::Latest => {
                     if let Some(V::Node(n)) = frame.get(head.0 as usize) {
-                        let n = *n;
-                        let date = date_f
-                            .and_then(|f| cx.g.field(n, f))
-                            .and_then(|v| v.as_date());
-                        let time = time_f
-                            .and_then(|f| cx.g.field(n, f))
-                            .and_then(|v| v.as_time());
-                        if let Some(d) = date {
-                            let key = (d, time, n);
-                            let better = match &best {
-                                None => true,
-                                Some(b) => {
-                                    let o = cmp_key(&key, b);
-                                    if agg == Agg::Earliest {
-                                        o.is_lt()
-                                    } else {
-                                        o.is_gt()
-                                    }
-                                }
-                            };
-                            if better {
-                                best = Some(key);
-                            }
-                        }
+                        keep_best(agg, &mut best, cx.g, *n, (date_f, time_f));
                     }
                 }
                 Agg::Sum | Agg::Product | Agg::Min | Agg::Max => {
@@ -705,22 +644,7 @@ impl<'c> Ctx<'c> {
                         Some(v) => cx.eval(v, frame)?,
                         None => V::Absent,
                     };
-                    if v.is_present() {
-                        acc = Some(match (acc.take(), agg) {
-                            (None, _) => v,
-                            (Some(a), Agg::Sum) => arith(Arith::Add, &a, &v),
-                            (Some(a), Agg::Product) => arith(Arith::Mul, &a, &v),
-                            (Some(a), _) => {
-                                let o = order(&v, &a);
-                                let take = match (o, agg) {
-                                    (Some(o), Agg::Min) => o.is_lt(),
-                                    (Some(o), _) => o.is_gt(),
-                                    (None, _) => false,
-                                };
-                                if take { v } else { a }
-                            }
-                        });
-                    }
+                    fold(agg, &mut acc, v);
                 }
             }
             Ok(true)
@@ -733,21 +657,370 @@ impl<'c> Ctx<'c> {
             Agg::Min | Agg::Max => acc.unwrap_or(V::Absent),
         })
     }
+
+    /// The value of a quantifier or an aggregate with a [`Memo`], read from
+    /// its table (built on the first use past a threshold: a table costs a
+    /// pass over every node the step reaches). `None`: evaluate it directly.
+    fn read_table(&mut self, what: What<'_>, m: &Memo, frame: &mut [V]) -> R<Option<V>> {
+        let Some(V::Node(a)) = frame.get(m.anchor.0 as usize) else {
+            return Ok(None);
+        };
+        let a = *a;
+        let x = match &m.group {
+            None => 0,
+            Some(g) => match self.eval(&g.value, frame)? {
+                V::Enum(_, x) => x,
+                // Compared with an unknown value the test fails: evaluated as written.
+                _ => return Ok(None),
+            },
+        };
+        let id = m.id as usize;
+        if !matches!(self.tables.get(id), Some(Some(_))) {
+            let Some(uses) = self.table_uses.get_mut(id) else {
+                return Ok(None);
+            };
+            *uses += 1;
+            let heads = match &m.query.steps.first() {
+                Some(QStep::Expand { kind: Some(k), .. }) => self.g.nodes_of_kind(*k).len(),
+                _ => return Ok(None),
+            };
+            // A pass over the heads costs about a tenth of a walk each.
+            if (*uses as usize) * 10 < heads {
+                return Ok(None);
+            }
+            let Some(t) = self.build_table(what, m, frame)? else {
+                return Ok(None);
+            };
+            if let Some(slot) = self.tables.get_mut(id) {
+                *slot = Some(t);
+            }
+        }
+        let Some(Some(t)) = self.tables.get(id) else {
+            return Ok(None);
+        };
+        Ok(Some(t.get(a, x).clone()))
+    }
+
+    /// One pass over the nodes the step reaches and their edges back to
+    /// the anchors: each anchor's matches come in the order a walk from it
+    /// finds them (by the reached node's id, then the edge's fields).
+    fn build_table(&mut self, what: What<'_>, m: &Memo, frame: &mut [V]) -> R<Option<Table>> {
+        let Some(QStep::Expand {
+            edge,
+            forward,
+            kind: Some(kind),
+            node_tests,
+            edge_tests,
+            to,
+            edge_slot,
+            ..
+        }) = m.query.steps.first()
+        else {
+            return Ok(None);
+        };
+        let g = self.g;
+        let dates = self.date_fields(m.query.head_kind);
+        let heads = match super::query::enum_index(node_tests) {
+            Some((f, v)) => g.nodes_with_enum(*kind, f, v),
+            None => g.nodes_of_kind(*kind),
+        };
+        // `row_of[anchor]`: 1 + the anchor's last entry; each entry links to
+        // the anchor's previous one (another group).
+        let mut row_of = vec![0u32; g.node_count()];
+        let mut entries: Vec<(u16, u32, Acc, bool)> = Vec::with_capacity(heads.len());
+        for &h in heads {
+            self.tick()?;
+            if !self.node_passes(h, node_tests, frame)? {
+                continue;
+            }
+            let x = match &m.group {
+                None => 0,
+                Some(gr) => match g.field(h, gr.field) {
+                    Some(Value::Enum(x)) => *x,
+                    // Without the field the test fails, whatever it is compared with.
+                    _ => continue,
+                },
+            };
+            // The step follows edges leaving the anchor (`forward`) to `h`: `h`'s incoming ones.
+            let edges = if *forward {
+                g.in_edges(h, *edge)
+            } else {
+                g.out_edges(h, *edge)
+            };
+            for &e in edges {
+                self.tick()?;
+                if !self.edge_passes(e, edge_tests, frame)? {
+                    continue;
+                }
+                let a = if *forward {
+                    g.edge_source(e)
+                } else {
+                    g.edge_target(e)
+                };
+                let Some(last) = row_of.get_mut(a.index()) else {
+                    continue;
+                };
+                let mut i = *last;
+                while let Some((y, prev, ..)) =
+                    i.checked_sub(1).and_then(|j| entries.get(j as usize))
+                {
+                    if *y == x {
+                        break;
+                    }
+                    i = *prev;
+                }
+                if i == 0 {
+                    entries.push((x, *last, Acc::new(what), false));
+                    i = entries.len() as u32;
+                    *last = i;
+                }
+                if let Some((_, _, acc, decided)) = entries.get_mut(i as usize - 1)
+                    && !*decided
+                {
+                    set(frame, *to, V::Node(h));
+                    if let Some(es) = edge_slot {
+                        set(frame, *es, V::Edge(e));
+                    }
+                    *decided = acc.add(self, what, &m.query, dates, frame)?;
+                }
+            }
+        }
+        set(frame, *to, V::Absent);
+        if let Some(es) = edge_slot {
+            set(frame, *es, V::Absent);
+        }
+        Ok(Some(Table {
+            row_of,
+            entries: entries
+                .into_iter()
+                .map(|(x, prev, acc, _)| (x, prev, acc.finish(what)))
+                .collect(),
+            none: Acc::new(what).finish(what),
+        }))
+    }
+}
+
+/// The values of a quantifier or an aggregate with a [`Memo`], for every anchor.
+pub(crate) struct Table {
+    /// By node index: 1 + the anchor's last entry, 0 for none.
+    row_of: Vec<u32>,
+    /// (group, 1 + the anchor's previous entry or 0, value); the group is 0
+    /// when the table is not grouped.
+    entries: Vec<(u16, u32, V)>,
+    /// The value for an anchor, or a group, without a match.
+    none: V,
+}
+
+impl Table {
+    fn get(&self, anchor: crate::graph::NodeIx, x: u16) -> &V {
+        let mut i = self.row_of.get(anchor.index()).copied().unwrap_or(0);
+        while let Some((y, prev, v)) = i.checked_sub(1).and_then(|j| self.entries.get(j as usize)) {
+            if *y == x {
+                return v;
+            }
+            i = *prev;
+        }
+        &self.none
+    }
+}
+
+/// A quantifier or an aggregate, with its body or value.
+#[derive(Clone, Copy)]
+enum What<'e> {
+    Quant(Quant, Option<&'e Expr>),
+    Agg(Agg, Option<&'e Expr>),
+}
+
+/// What a quantifier or an aggregate has gathered from the matches so far.
+enum Acc {
+    /// Exists, no, every: a (counter)example found, an unknown one seen.
+    Quant {
+        found: bool,
+        unknown: bool,
+    },
+    Count(i64),
+    /// Sum, product, min, max.
+    Fold(Option<V>),
+    /// Earliest, latest: (date, time, node) of the best so far.
+    Best(Option<BestKey>),
+}
+
+impl Acc {
+    fn new(what: What<'_>) -> Acc {
+        match what {
+            What::Quant(..) => Acc::Quant {
+                found: false,
+                unknown: false,
+            },
+            What::Agg(Agg::Count, _) => Acc::Count(0),
+            What::Agg(Agg::Earliest | Agg::Latest, _) => Acc::Best(None),
+            What::Agg(..) => Acc::Fold(None),
+        }
+    }
+
+    /// Adds the match bound in `frame`; `true` when the value is decided
+    /// (an example found: no later match changes it).
+    #[inline(always)]
+    fn add(
+        &mut self,
+        cx: &mut Ctx<'_>,
+        what: What<'_>,
+        query: &Query,
+        (date_f, time_f): (Option<crate::graph::FieldId>, Option<crate::graph::FieldId>),
+        frame: &mut [V],
+    ) -> R<bool> {
+        match (self, what) {
+            // Kleene: exists is true on a true filter, false when every filter is false.
+            (Acc::Quant { found, unknown }, What::Quant(q, body)) => {
+                let f = match &query.filter {
+                    Some(f) => cx.cond(f, frame)?,
+                    None => Some(true),
+                };
+                match q {
+                    Quant::Exists | Quant::No => match f {
+                        Some(true) => {
+                            *found = true;
+                            return Ok(true);
+                        }
+                        Some(false) => {}
+                        None => *unknown = true,
+                    },
+                    Quant::Every => {
+                        if f != Some(true) {
+                            return Ok(false);
+                        }
+                        let b = match body {
+                            Some(b) => cx.cond(b, frame)?,
+                            None => Some(true),
+                        };
+                        match b {
+                            Some(false) => {
+                                *found = true;
+                                return Ok(true);
+                            }
+                            Some(true) => {}
+                            None => *unknown = true,
+                        }
+                    }
+                }
+                Ok(false)
+            }
+            (acc, What::Agg(agg, value)) => {
+                if let Some(f) = &query.filter
+                    && cx.cond(f, frame)? != Some(true)
+                {
+                    return Ok(false);
+                }
+                match acc {
+                    Acc::Count(n) => *n += 1,
+                    Acc::Best(best) => {
+                        if let Some(V::Node(n)) = frame.get(query.head.0 as usize) {
+                            keep_best(agg, best, cx.g, *n, (date_f, time_f));
+                        }
+                    }
+                    Acc::Fold(acc) => {
+                        let v = match value {
+                            Some(v) => cx.eval(v, frame)?,
+                            None => V::Absent,
+                        };
+                        fold(agg, acc, v);
+                    }
+                    Acc::Quant { .. } => {}
+                }
+                Ok(false)
+            }
+            (Acc::Count(_) | Acc::Fold(_) | Acc::Best(_), What::Quant(..)) => Ok(false),
+        }
+    }
+
+    fn finish(self, what: What<'_>) -> V {
+        match (self, what) {
+            (Acc::Quant { found, unknown }, What::Quant(q, _)) => {
+                let exists = if found {
+                    V::Bool(true)
+                } else if unknown {
+                    V::Absent
+                } else {
+                    V::Bool(false)
+                };
+                match q {
+                    Quant::Exists => exists,
+                    // `found` for `every` means a counterexample was found.
+                    Quant::No | Quant::Every => kleene_not(exists),
+                }
+            }
+            (Acc::Count(n), _) => V::Int(n),
+            (Acc::Best(b), _) => b.map_or(V::Absent, |(_, _, n)| V::Node(n)),
+            (Acc::Fold(acc), What::Agg(Agg::Sum, _)) => acc.unwrap_or(V::Int(0)),
+            (Acc::Fold(acc), What::Agg(Agg::Product, _)) => acc.unwrap_or(V::Int(1)),
+            (Acc::Fold(acc), _) => acc.unwrap_or(V::Absent),
+            (Acc::Quant { .. }, What::Agg(..)) => V::Absent,
+        }
+    }
+}
+
+/// The key `earliest` and `latest` compare: date, time, node.
+type BestKey = (
+    jiff::civil::Date,
+    Option<jiff::civil::Time>,
+    crate::graph::NodeIx,
+);
+
+/// `earliest`/`latest`: keeps `n` if it is dated and better than `best`.
+#[inline]
+fn keep_best(
+    agg: Agg,
+    best: &mut Option<BestKey>,
+    g: &crate::graph::CaseGraph,
+    n: crate::graph::NodeIx,
+    (date_f, time_f): (Option<crate::graph::FieldId>, Option<crate::graph::FieldId>),
+) {
+    let date = date_f.and_then(|f| g.field(n, f)).and_then(|v| v.as_date());
+    let time = time_f.and_then(|f| g.field(n, f)).and_then(|v| v.as_time());
+    let Some(d) = date else {
+        return;
+    };
+    let key = (d, time, n);
+    let better = match best {
+        None => true,
+        Some(b) => {
+            let o = cmp_key(&key, b);
+            if agg == Agg::Earliest {
+                o.is_lt()
+            } else {
+                o.is_gt()
+            }
+        }
+    };
+    if better {
+        *best = Some(key);
+    }
+}
+
+/// `sum`, `product`, `min`, `max`: combines a present value into `acc`.
+#[inline]
+fn fold(agg: Agg, acc: &mut Option<V>, v: V) {
+    if !v.is_present() {
+        return;
+    }
+    *acc = Some(match (acc.take(), agg) {
+        (None, _) => v,
+        (Some(a), Agg::Sum) => arith(Arith::Add, &a, &v),
+        (Some(a), Agg::Product) => arith(Arith::Mul, &a, &v),
+        (Some(a), _) => {
+            let o = order(&v, &a);
+            let take = match (o, agg) {
+                (Some(o), Agg::Min) => o.is_lt(),
+                (Some(o), _) => o.is_gt(),
+                (None, _) => false,
+            };
+            if take { v } else { a }
+        }
+    });
 }
 
 /// Date, then time (a known time before an unknown one), then node id.
-fn cmp_key(
-    a: &(
-        jiff::civil::Date,
-        Option<jiff::civil::Time>,
-        crate::graph::NodeIx,
-    ),
-    b: &(
-        jiff::civil::Date,
-        Option<jiff::civil::Time>,
-        crate::graph::NodeIx,
-    ),
-) -> std::cmp::Ordering {
+fn cmp_key(a: &BestKey, b: &BestKey) -> std::cmp::Ordering {
     a.0.cmp(&b.0)
         .then_with(|| match (a.1, b.1) {
             (Some(x), Some(y)) => x.cmp(&y),

@@ -102,6 +102,10 @@ pub(crate) struct Ctx<'c> {
     /// Results of definitions with parameters, by argument tuple.
     /// (foldhash: seeded per process like std's, several times cheaper to hash.)
     pub(crate) memo: HashMap<(DefId, expr::MemoArgs), V, foldhash::fast::RandomState>,
+    /// The tables of quantifiers and aggregates ([`Memo::id`]), once built.
+    pub(crate) tables: Vec<Option<expr::Table>>,
+    /// How often each [`Memo::id`] was evaluated before its table was built.
+    pub(crate) table_uses: Vec<u32>,
     /// Sources without an edge of a kind, per (kind, edge kind, enum index used).
     pub(crate) edgeless: HashMap<EdgelessKey, Arc<[NodeIx]>>,
     steps: u64,
@@ -183,6 +187,10 @@ impl<'c> Ctx<'c> {
             g,
             consts: vec![None; prog.defs.len()],
             memo: HashMap::default(),
+            tables: std::iter::repeat_with(|| None)
+                .take(prog.memos as usize)
+                .collect(),
+            table_uses: vec![0; prog.memos as usize],
             edgeless: HashMap::new(),
             steps: 0,
             budget,
@@ -408,11 +416,16 @@ impl<'c> Ctx<'c> {
             // Definitions may render text (`lang()`, labels): other caches for another language.
             let consts = std::mem::replace(&mut self.consts, vec![None; self.prog.defs.len()]);
             let memo = std::mem::take(&mut self.memo);
+            let fresh = std::iter::repeat_with(|| None)
+                .take(self.tables.len())
+                .collect();
+            let tables = std::mem::replace(&mut self.tables, fresh);
             let saved = std::mem::replace(&mut self.lang, lang.to_string());
             let r = self.render_pieces(pieces, frame);
             self.lang = saved;
             self.consts = consts;
             self.memo = memo;
+            self.tables = tables;
             return r;
         }
         self.render_pieces(pieces, frame)

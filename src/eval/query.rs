@@ -359,7 +359,12 @@ impl<'c> Ctx<'c> {
     // `node_passes` and `edge_passes` keep the constant test in their own loop:
     // moving it into `test_passes` cost 7–10 % more instructions on three of
     // the measured rules (this runs for every node and edge a step reaches).
-    fn node_passes(&mut self, n: NodeIx, tests: &[FieldTest], frame: &mut [V]) -> R<bool> {
+    pub(crate) fn node_passes(
+        &mut self,
+        n: NodeIx,
+        tests: &[FieldTest],
+        frame: &mut [V],
+    ) -> R<bool> {
         for t in tests {
             let stored = self.g.field(n, t.field);
             if let Some(r) = const_test(stored, t) {
@@ -375,7 +380,12 @@ impl<'c> Ctx<'c> {
         Ok(true)
     }
 
-    fn edge_passes(&mut self, e: EdgeIx, tests: &[FieldTest], frame: &mut [V]) -> R<bool> {
+    pub(crate) fn edge_passes(
+        &mut self,
+        e: EdgeIx,
+        tests: &[FieldTest],
+        frame: &mut [V],
+    ) -> R<bool> {
         for t in tests {
             let stored = self.g.edge_field(e, t.field);
             if let Some(r) = const_test(stored, t) {
@@ -454,7 +464,7 @@ pub(crate) fn anchored_at_unknown(q: &Query, frame: &[V]) -> bool {
 
 /// The first `field = value` test on a (single) enum field, which the enum
 /// index serves.
-fn enum_index(tests: &[FieldTest]) -> Option<(FieldId, u16)> {
+pub(crate) fn enum_index(tests: &[FieldTest]) -> Option<(FieldId, u16)> {
     tests.iter().find_map(|t| match (&t.ty, t.op, &t.value) {
         (Ty::Enum(_), Some(crate::syntax::ast::CmpOp::Eq), Expr::Const(Const::Enum(_, v))) => {
             Some((t.field, *v))
