@@ -1211,9 +1211,11 @@ fn env_usize(name: &str, default: u64) -> u64 {
 }
 
 /// Rules whose quantifiers and aggregates the review answers from tables
-/// grouped by level (`event(rank = v)` inside `for v in [...]`, see
-/// `src/check/memo.rs`): every kind of quantifier and aggregate, with
-/// filters, an edge step either way and edge tests.
+/// grouped by level (`event(rank = v)` inside `for v in [...]`, rules
+/// `t.g*`) or computes in one walk with the others over the same pattern
+/// (rules `t.f*`; see `src/check/memo.rs`): every kind of quantifier and
+/// aggregate, with filters, edge variables, an edge step either way and edge
+/// tests.
 const GROUPED: &str = r#"
 rule t.g1 {
   severity error
@@ -1247,6 +1249,29 @@ rule t.g3 {
   require (sum c.weight for e: event(rank = v) -c: concerns-> x) < 5
   message en "m {x} {sum c.weight for e: event(rank = v) -c: concerns-> x}" zh "消息"
 }
+rule t.f1 {
+  severity error
+  title en "T" zh "题"
+  cite en "C" zh "引"
+  for p: person, x: event -subject-> p
+  where (count e: event(rank = x.rank) -subject-> p) >= 1
+  unless exists e2: event(rank = x.rank) -subject-> p where e2.qty is absent and e2.public is true
+  let top = max e3.qty for e3: event(rank = x.rank) -subject-> p
+  let total = sum e4.amount for e4: event(rank = x.rank) -subject-> p
+  let first = earliest e5: event(rank = x.rank) -subject-> p where e5.type != notice
+  require top <= 3 and total < 2.5 and first is present
+  message en "m {top} {total} {id(first)}" zh "消息"
+}
+rule t.f2 {
+  severity warning
+  title en "T" zh "题"
+  cite en "C" zh "引"
+  for y: event, x: event(type = hearing)
+  where (count e: event -c: concerns-> y where c.weight > x.qty) > 0
+  let w = sum c2.weight for e2: event -c2: concerns-> y where c2.weight > x.qty
+  require w < 4 or (min e3.date for e3: event -c3: concerns-> y where c3.weight > x.qty) > 2024-03-05
+  message en "m {w}" zh "消息"
+}
 rule t.g4 {
   severity info
   title en "T" zh "题"
@@ -1257,23 +1282,28 @@ rule t.g4 {
 }
 "#;
 
-/// The grouped tables give what the clauses as written give.
+/// Tables and families give what the clauses as written give.
 #[test]
-fn grouped_tables_agree_with_reference() {
+fn tables_and_families_agree_with_reference() {
     let pack = RulePack::from_sources([
         ("schema.rules", HEADER.to_string()),
         ("grouped.rules", GROUPED.to_string()),
     ])
     .unwrap_or_else(|e| panic!("{e:?}"));
-    // Each rule's occurrences are answered from tables.
-    let tables = pack
-        .program()
-        .rules
-        .iter()
-        .filter(|r| r.id.starts_with("t.g"))
-        .map(|r| format!("{:?}", r).matches("memo: Some").count())
-        .collect::<Vec<_>>();
+    // Each rule's occurrences are answered from tables, or walked once for
+    // the family.
+    let shared = |prefix: &str, what: &str| {
+        pack.program()
+            .rules
+            .iter()
+            .filter(|r| r.id.starts_with(prefix))
+            .map(|r| format!("{:?}", r).matches(what).count())
+            .collect::<Vec<_>>()
+    };
+    let tables = shared("t.g", "memo: Some");
     assert!(tables.iter().all(|&n| n >= 2), "{tables:?}");
+    let families = shared("t.f", "family: Some");
+    assert!(families.iter().all(|&n| n >= 3), "{families:?}");
     let config = Config {
         cases: env_usize("CASELINT_DIFF_CASES", 2500) as u32 / 5,
         failure_persistence: None,
@@ -1309,7 +1339,7 @@ fn grouped_tables_agree_with_reference() {
     }
     // Every rule found something in some case: the comparison is not of empty lists.
     let fired = fired.into_inner().unwrap_or_default();
-    assert_eq!(fired.len(), 4, "rules that fired: {fired:?}");
+    assert_eq!(fired.len(), 6, "rules that fired: {fired:?}");
 }
 
 #[test]

@@ -264,14 +264,15 @@ fn plans_agree_with_the_clauses_as_written() {
     }
 }
 
-/// Every `Memo` in the quantifiers and aggregates a review of `r` evaluates.
-fn memos(r: &Rule) -> Vec<&caselint::check::ir::Memo> {
-    fn walk<'r>(e: &'r Expr, out: &mut Vec<&'r caselint::check::ir::Memo>) {
+/// The queries of the quantifiers and aggregates a review of `r` evaluates
+/// before the finding.
+fn queries(r: &Rule) -> Vec<&caselint::check::ir::Query> {
+    fn walk<'r>(e: &'r Expr, out: &mut Vec<&'r caselint::check::ir::Query>) {
         for c in e.children() {
             walk(c, out);
         }
         if let Expr::Quant(_, q, _) | Expr::Agg(_, _, q) = e {
-            out.extend(q.memo.as_deref());
+            out.push(q);
         }
     }
     let mut out = vec![];
@@ -295,13 +296,28 @@ fn memos(r: &Rule) -> Vec<&caselint::check::ir::Memo> {
     out
 }
 
+fn memos(r: &Rule) -> Vec<&caselint::check::ir::Memo> {
+    queries(r)
+        .into_iter()
+        .filter_map(|q| q.memo.as_deref())
+        .collect()
+}
+
+fn families(r: &Rule) -> Vec<&caselint::check::ir::Family> {
+    queries(r)
+        .into_iter()
+        .filter_map(|q| q.family.as_deref())
+        .collect()
+}
+
 /// `count s: sentence(scope = single, penalty = k) -imposed_on-> d` inside
 /// `for … k in [public_surveillance, criminal_detention, fixed_term]` is read
-/// from a table by defendant and penalty. Nothing else of the five measured
-/// rules is: part `bounds` asks its counts once per combined sentence, where
-/// walking the defendant's sentences costs no more than a table's row.
+/// from a table by defendant and penalty. Part `bounds` asks its count, max,
+/// sum and `exists … where s.months is absent` of the same sentences once
+/// per combined sentence: one walk computes the four. Nothing else of the
+/// five measured rules is either.
 #[test]
-fn the_count_by_penalty_in_the_loop_over_penalties_is_a_table() {
+fn combined_punishment_reads_a_table_and_walks_the_sentences_once() {
     let p = pack();
     let missing = memos(part(&p, "cn.cl.069.combined_punishment", "missing"));
     let bounds = memos(part(&p, "cn.cl.069.combined_punishment", "bounds"));
@@ -316,6 +332,20 @@ fn the_count_by_penalty_in_the_loop_over_penalties_is_a_table() {
     };
     assert_eq!(node_tests.len(), 1);
     assert!(bounds.is_empty(), "{bounds:?}");
+    let fam = families(part(&p, "cn.cl.069.combined_punishment", "bounds"));
+    assert_eq!(fam.len(), 4, "{fam:?}");
+    assert!(
+        fam.iter()
+            .all(|f| f.id == fam[0].id && f.members.len() == 4)
+    );
+    let b = part(&p, "cn.cl.069.combined_punishment", "bounds");
+    let key: Vec<&str> = fam[0]
+        .key
+        .iter()
+        .map(|s| b.slot_names[s.0 as usize].as_str())
+        .collect();
+    assert_eq!(key, ["d", "cs"]);
+    assert!(families(part(&p, "cn.cl.069.combined_punishment", "missing")).is_empty());
     for id in [
         "cn.cpl.085.detention_family_notice",
         "cn.cpl.187.indictment_service",
@@ -323,5 +353,6 @@ fn the_count_by_penalty_in_the_loop_over_penalties_is_a_table() {
         "cn.cl.017.age_of_responsibility",
     ] {
         assert!(memos(rule(&p, id, 0)).is_empty(), "{id}");
+        assert!(families(rule(&p, id, 0)).is_empty(), "{id}");
     }
 }

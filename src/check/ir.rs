@@ -468,6 +468,59 @@ pub struct Query {
     /// For the query of a quantifier or an aggregate a review computes for
     /// all its anchors at once: see [`Memo`].
     pub memo: Option<Box<Memo>>,
+    /// For the query of a quantifier or an aggregate whose pattern others
+    /// of the same rule share: see [`Family`].
+    pub family: Option<Box<Family>>,
+}
+
+/// Quantifiers and aggregates of one rule over the same pattern
+/// (`count`, `max s.months`, `sum s.months` and `exists … where s.months is
+/// absent` of `s: sentence(scope = single, penalty = cs.penalty)
+/// -imposed_on-> d`): the first one a review evaluates walks the pattern
+/// once and computes them all, for the values the outer variables have then;
+/// the others read theirs as long as those values are the same.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Family {
+    /// The review's entry for the family.
+    pub id: u32,
+    /// The outer variables the members read, at most [`Family::MAX_KEY`].
+    pub key: Vec<Slot>,
+    /// This occurrence's place in `members`.
+    pub index: u32,
+    /// The pattern (the first member's, without a filter).
+    pub walk: Query,
+    /// Every member, in the order of the rule.
+    pub members: Vec<Member>,
+}
+
+impl Family {
+    /// The most outer variables a family's values may depend on.
+    pub const MAX_KEY: usize = 4;
+}
+
+/// One quantifier or aggregate of a [`Family`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct Member {
+    /// Which.
+    pub of: MemberOf,
+    /// Its filter (`where`).
+    pub filter: Option<Expr>,
+    /// The body of `every`, or the value of `sum`, `max` …
+    pub expr: Option<Expr>,
+    /// Its head variable.
+    pub head: Slot,
+    /// (variable of the walk, this member's variable for the same node or
+    /// edge), where they differ.
+    pub rename: Vec<(Slot, Slot)>,
+}
+
+/// What a [`Member`] computes.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum MemberOf {
+    /// `exists`, `no`, `every`.
+    Quant(Quant),
+    /// `count`, `sum`, …
+    Agg(Agg),
 }
 
 /// A quantifier or an aggregate over one edge step from a bound node
@@ -735,6 +788,8 @@ pub struct Program {
     pub runs_query: Vec<bool>,
     /// How many [`Memo::id`]s (tables) the rules use.
     pub memos: u32,
+    /// How many [`Family::id`]s the rules use.
+    pub families: u32,
 }
 
 /// Whether evaluating `e` may run a graph query (`exists`, `count`, …), itself or

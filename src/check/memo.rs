@@ -1,5 +1,8 @@
-//! Stage 2, which quantifiers and aggregates a review computes for all
-//! their anchors at once ([`Memo`]).
+//! Stage 2, which quantifiers and aggregates a review computes together:
+//! for all their anchors at once ([`Memo`]), or with the others of the rule
+//! over the same pattern ([`Family`]).
+//!
+//! ## Tables
 //!
 //! In `for d: defendant, k in [public_surveillance, criminal_detention,
 //! fixed_term] where (count s: sentence(scope = single, penalty = k)
@@ -17,6 +20,19 @@
 //! about as much as walking from every anchor once (measured in
 //! `docs/performance.md`). Occurrences that are the same computation up to the
 //! names of their variables share one table, across rules.
+//!
+//! ## Families
+//!
+//! Part `bounds` of CL 69 asks, for each combined sentence `cs` of `d`, the
+//! count, the longest term, the sum of the terms and whether a term is
+//! missing, all of `s: sentence(scope = single, penalty = cs.penalty)
+//! -imposed_on-> d`. The first of them evaluated walks the sentences once and
+//! computes the four; the others read theirs while `d` and `cs` are the same.
+//! A family is formed of the occurrences of one rule with the same pattern,
+//! evaluated once per binding that every binding may need (not in messages,
+//! in the `let`s only a finding reads, or inside another pattern's filter),
+//! and at least one of them an aggregate: `exists` alone stops at its first
+//! example, an aggregate walks every match anyway.
 //!
 //! The clauses as written ([`Rule::ops`](super::ir::Rule::ops), which
 //! coverage and `explain` run) are left alone.
@@ -39,7 +55,7 @@ pub(super) fn assign(rules: &mut [Rule]) -> u32 {
                 _ => None,
             })
             .collect();
-        sites(r, &mut |e| {
+        sites(r, &mut |e, _| {
             let Some((memo_query, anchor, group, form)) = qualify(e) else {
                 return;
             };
@@ -70,6 +86,182 @@ pub(super) fn assign(rules: &mut [Rule]) -> u32 {
         });
     }
     forms.len() as u32
+}
+
+/// Gives a [`Family`] to the quantifiers and aggregates of each rule that
+/// walk the same pattern as another of the rule (and have no table);
+/// returns how many families there are.
+pub(super) fn families(rules: &mut [Rule]) -> u32 {
+    let mut next = 0u32;
+    for r in rules.iter_mut() {
+        // 1. Each occurrence's pattern, its own variables renamed, and what it computes.
+        let mut seen: Vec<Option<(Query, Vec<Slot>, Member)>> = vec![];
+        // (Only where every binding may need it: a message's count is not
+        // worth computing for the bindings that yield no finding.)
+        sites(r, &mut |e, hot| seen.push(shape(e).filter(|_| hot)));
+        // 2. Occurrences with equal patterns.
+        let mut groups: Vec<Vec<usize>> = vec![];
+        for (i, s) in seen.iter().enumerate() {
+            let Some((walk, ..)) = s else { continue };
+            let same = groups.iter_mut().find(|g| {
+                g.first()
+                    .and_then(|&j| seen.get(j))
+                    .and_then(|x| x.as_ref())
+                    .is_some_and(|(w, ..)| w == walk)
+            });
+            match same {
+                Some(g) => g.push(i),
+                None => groups.push(vec![i]),
+            }
+        }
+        // 3. A family for each group of two or more, when its key is short enough.
+        let mut given: Vec<Option<Family>> = vec![None; seen.len()];
+        // `exists`, `no` and `every` alone stop at the first example: only
+        // where an aggregate walks every match anyway do they join it.
+        let has_agg = |g: &&Vec<usize>| {
+            g.iter().any(|&i| {
+                matches!(seen.get(i), Some(Some((_, _, m))) if matches!(m.of, MemberOf::Agg(_)))
+            })
+        };
+        for g in groups.iter().filter(|g| g.len() >= 2).filter(has_agg) {
+            let Some(Some((_, rep_own, _))) = g.first().and_then(|&j| seen.get(j)) else {
+                continue;
+            };
+            let mut members = vec![];
+            let mut key = BTreeSet::new();
+            for &i in g {
+                let Some(Some((_, own, m))) = seen.get(i) else {
+                    continue;
+                };
+                let mut m = m.clone();
+                m.rename = rep_own
+                    .iter()
+                    .zip(own)
+                    .filter(|(a, b)| a != b)
+                    .map(|(a, b)| (*a, *b))
+                    .collect();
+                let mine: BTreeSet<Slot> = own.iter().copied().collect();
+                for x in m.filter.iter().chain(m.expr.as_ref()) {
+                    let mut used = BTreeSet::new();
+                    super::rule::slots_used(x, &mut used);
+                    let inner = own_slots_deep(x);
+                    key.extend(
+                        used.into_iter()
+                            .filter(|s| !mine.contains(s) && !inner.contains(s)),
+                    );
+                }
+                members.push(m);
+            }
+            // The walk: the first member's own query, without its filter.
+            let Some(walk) = first_query(r, g.first().copied().unwrap_or(0)) else {
+                continue;
+            };
+            let mut outer = BTreeSet::new();
+            super::rule::query_slots(&walk, &mut outer);
+            let rep: BTreeSet<Slot> = rep_own.iter().copied().collect();
+            key.extend(outer.into_iter().filter(|s| !rep.contains(s)));
+            if key.len() > Family::MAX_KEY {
+                continue;
+            }
+            for (n, &i) in g.iter().enumerate() {
+                if let Some(slot) = given.get_mut(i) {
+                    *slot = Some(Family {
+                        id: next,
+                        key: key.iter().copied().collect(),
+                        index: n as u32,
+                        walk: walk.clone(),
+                        members: members.clone(),
+                    });
+                }
+            }
+            next += 1;
+        }
+        // 4. The same walk again, handing them out.
+        let mut i = 0usize;
+        sites(r, &mut |e, _| {
+            if let (Some(Some(f)), Expr::Quant(_, q, _) | Expr::Agg(_, _, q)) =
+                (given.get_mut(i).map(Option::take), e)
+            {
+                q.family = Some(Box::new(f));
+            }
+            i += 1;
+        });
+    }
+    next
+}
+
+/// The query of the `n`-th occurrence of `r` (as [`sites`] counts them),
+/// without its filter.
+fn first_query(r: &mut Rule, n: usize) -> Option<Query> {
+    let mut i = 0usize;
+    let mut out = None;
+    sites(r, &mut |e, _| {
+        if i == n
+            && let Expr::Quant(_, q, _) | Expr::Agg(_, _, q) = e
+        {
+            let mut w = (**q).clone();
+            w.filter = None;
+            w.memo = None;
+            w.family = None;
+            out = Some(w);
+        }
+        i += 1;
+    });
+    out
+}
+
+/// An occurrence without a table: its pattern with its own variables
+/// renamed (to compare with others), its own variables in order, and what
+/// it computes.
+fn shape(e: &Expr) -> Option<(Query, Vec<Slot>, Member)> {
+    let (of, q, expr) = match e {
+        Expr::Quant(k, q, b) => (MemberOf::Quant(*k), q, b.as_deref()),
+        Expr::Agg(k, v, q) => (MemberOf::Agg(*k), q, v.as_deref()),
+        _ => return None,
+    };
+    if q.memo.is_some() {
+        return None;
+    }
+    let mut own = vec![];
+    for s in &q.steps {
+        match s {
+            QStep::Scan { slot, .. } => own.push(*slot),
+            QStep::Expand {
+                to,
+                to_bound,
+                edge_slot,
+                ..
+            } => {
+                if !to_bound {
+                    own.push(*to);
+                }
+                own.extend(*edge_slot);
+            }
+            QStep::Check { .. } => {}
+        }
+    }
+    let mut walk = (**q).clone();
+    walk.filter = None;
+    walk.memo = None;
+    walk.family = None;
+    let renamed: HashMap<Slot, Slot> = own
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (*s, Slot(u32::MAX - i as u32)))
+        .collect();
+    query_slots_mut(&mut walk, &mut |s: &mut Slot| {
+        if let Some(r) = renamed.get(s) {
+            *s = *r;
+        }
+    });
+    let member = Member {
+        of,
+        filter: q.filter.clone(),
+        expr: expr.cloned(),
+        head: q.head,
+        rename: vec![],
+    };
+    Some((walk, own, member))
 }
 
 /// For a qualifying occurrence: the table's query, the anchor, the group,
@@ -159,62 +351,86 @@ fn qualify(e: &Expr) -> Option<(Query, Slot, Option<Group>, (Expr, Option<FieldI
     };
     let mut query = (**sq).clone();
     query.memo = None;
+    query.family = None;
     let canon = canonical(&stripped);
     let field = group.as_ref().map(|g| g.field);
     Some((query, *from, group, (canon, field)))
 }
 
 /// Calls `f` on every quantifier and aggregate a review of `r` evaluates,
-/// innermost first.
-fn sites(r: &mut Rule, f: &mut dyn FnMut(&mut Expr)) {
+/// innermost first, with whether it is evaluated once per binding and every
+/// binding may need it (`false` inside a pattern's filter or body, in
+/// messages and in the `let`s only a finding reads).
+fn sites(r: &mut Rule, f: &mut dyn FnMut(&mut Expr, bool)) {
     for op in &mut r.plan {
         match op {
             Op::Match(q) => {
                 for x in q.exprs_mut() {
-                    expr_sites(x, f);
+                    expr_sites(x, false, f);
                 }
             }
             Op::Value(_, e) | Op::Each(_, e) | Op::Let(_, e) | Op::Where(e, _) | Op::Cond(e, _) => {
-                expr_sites(e, f)
+                expr_sites(e, true, f)
             }
         }
     }
-    for (_, e, _) in &mut r.late {
-        expr_sites(e, f);
+    for (_, e, stage) in &mut r.late {
+        expr_sites(e, *stage != Stage::Finding, f);
     }
     if let Some((_, _, e)) = &mut r.in_force {
-        expr_sites(e, f);
+        expr_sites(e, true, f);
     }
     for (e, _) in &mut r.unless {
-        expr_sites(e, f);
+        expr_sites(e, true, f);
     }
     if let Some((e, _)) = &mut r.require {
-        expr_sites(e, f);
+        expr_sites(e, true, f);
     }
     if let Some(e) = &mut r.due {
-        expr_sites(e, f);
+        expr_sites(e, true, f);
     }
     for (cond, texts) in &mut r.messages {
         if let Some(c) = cond {
-            expr_sites(c, f);
+            expr_sites(c, false, f);
         }
         for pieces in texts.by_lang.values_mut() {
             for p in pieces {
                 if let Piece::Hole(e) = p {
-                    expr_sites(e, f);
+                    expr_sites(e, false, f);
                 }
             }
         }
     }
 }
 
-fn expr_sites(e: &mut Expr, f: &mut dyn FnMut(&mut Expr)) {
+fn expr_sites(e: &mut Expr, hot: bool, f: &mut dyn FnMut(&mut Expr, bool)) {
+    // What a query's filter or body evaluates runs once per match, not per binding.
+    let inner = hot && !matches!(e, Expr::Quant(..) | Expr::Agg(..));
     for x in e.children_mut() {
-        expr_sites(x, f);
+        expr_sites(x, inner, f);
     }
     if matches!(e, Expr::Quant(..) | Expr::Agg(..)) {
-        f(e);
+        f(e, hot);
     }
+}
+
+/// The variables bound by `e`'s queries, nested ones included.
+fn own_slots_deep(e: &Expr) -> BTreeSet<Slot> {
+    fn walk(e: &Expr, out: &mut BTreeSet<Slot>) {
+        if let Expr::Quant(_, q, _) | Expr::Agg(_, _, q) = e {
+            out.extend(Query::own_slots(&q.steps));
+            out.extend(q.steps.iter().filter_map(|s| match s {
+                QStep::Expand { edge_slot, .. } => *edge_slot,
+                _ => None,
+            }));
+        }
+        for x in e.children() {
+            walk(x, out);
+        }
+    }
+    let mut out = BTreeSet::new();
+    walk(e, &mut out);
+    out
 }
 
 fn has_query(e: &Expr) -> bool {

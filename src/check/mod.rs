@@ -204,6 +204,7 @@ impl<'a> Checker<'a> {
             return None;
         }
         let mut memos = 0;
+        let mut families = 0;
         // Heights are meaningful only for a pack without errors (a cycle has no height).
         if !self
             .diags
@@ -213,6 +214,7 @@ impl<'a> Checker<'a> {
             self.check_heights(&defs, &rules);
             inline::inline_rules(&mut rules, &defs);
             memos = memo::assign(&mut rules);
+            families = memo::families(&mut rules);
         }
         let schema = &self.schema;
         let date_fields = schema
@@ -227,6 +229,7 @@ impl<'a> Checker<'a> {
             date_fields,
             runs_query,
             memos,
+            families,
             name: pack_name,
             languages: self.languages.clone(),
             default_lang: self.default_lang.clone(),

@@ -38,6 +38,7 @@ impl<'a> Checker<'a> {
             head_kind,
             span: p.span,
             memo: None,
+            family: None,
         }
     }
 

@@ -604,10 +604,21 @@ impl<'c> Ctx<'c> {
         {
             return Ok(v);
         }
+        if let Some(f) = query.family.as_deref()
+            && let Some(v) = self.read_family(f, frame)?
+        {
+            return Ok(v);
+        }
         let what = What::Quant(q, body);
         let mut acc = Acc::new(what);
         self.each_match(query, 0, frame, &mut |cx, frame| {
-            Ok(!acc.add(cx, what, query, (None, None), frame)?)
+            Ok(!acc.add(
+                cx,
+                what,
+                (query.filter.as_ref(), query.head),
+                (None, None),
+                frame,
+            )?)
         })?;
         Ok(acc.finish(what))
     }
@@ -618,6 +629,11 @@ impl<'c> Ctx<'c> {
         }
         if let Some(m) = query.memo.as_deref()
             && let Some(v) = self.read_table(What::Agg(agg, value), m, frame)?
+        {
+            return Ok(v);
+        }
+        if let Some(f) = query.family.as_deref()
+            && let Some(v) = self.read_family(f, frame)?
         {
             return Ok(v);
         }
@@ -656,6 +672,65 @@ impl<'c> Ctx<'c> {
             Agg::Product => acc.unwrap_or(V::Int(1)),
             Agg::Min | Agg::Max => acc.unwrap_or(V::Absent),
         })
+    }
+
+    /// The value of a quantifier or an aggregate of a [`Family`]: computed
+    /// with the others in one walk, or read from the last such walk when the
+    /// outer variables still have the values it had. `None`: evaluate it
+    /// directly (a key value not compared: a text, a decimal, a list).
+    fn read_family(&mut self, f: &Family, frame: &mut [V]) -> R<Option<V>> {
+        let Some(key) = key_codes(&f.key, frame) else {
+            return Ok(None);
+        };
+        let id = f.id as usize;
+        let index = f.index as usize;
+        if let Some(Some((k, values))) = self.families.get(id)
+            && *k == key
+        {
+            return Ok(values.get(index).cloned());
+        }
+        fn what(m: &Member) -> What<'_> {
+            match m.of {
+                MemberOf::Quant(q) => What::Quant(q, m.expr.as_ref()),
+                MemberOf::Agg(a) => What::Agg(a, m.expr.as_ref()),
+            }
+        }
+        let dates = self.date_fields(f.walk.head_kind);
+        let mut accs: smallvec::SmallVec<[(Acc, bool); 4]> = f
+            .members
+            .iter()
+            .map(|m| (Acc::new(what(m)), false))
+            .collect();
+        self.each_match(&f.walk, 0, frame, &mut |cx, frame| {
+            let mut all = true;
+            for (m, (acc, decided)) in f.members.iter().zip(accs.iter_mut()) {
+                if *decided {
+                    continue;
+                }
+                // The member's own variables for the nodes the walk bound.
+                for (from, to) in &m.rename {
+                    let v = frame.get(from.0 as usize).cloned().unwrap_or(V::Absent);
+                    set(frame, *to, v);
+                }
+                *decided = acc.add(cx, what(m), (m.filter.as_ref(), m.head), dates, frame)?;
+                for (_, to) in &m.rename {
+                    set(frame, *to, V::Absent);
+                }
+                all &= *decided;
+            }
+            Ok(!all)
+        })?;
+        let values: Vec<V> = f
+            .members
+            .iter()
+            .zip(accs)
+            .map(|(m, (acc, _))| acc.finish(what(m)))
+            .collect();
+        let v = values.get(index).cloned();
+        if let Some(slot) = self.families.get_mut(id) {
+            *slot = Some((key, values));
+        }
+        Ok(v)
     }
 
     /// The value of a quantifier or an aggregate with a [`Memo`], read from
@@ -781,7 +856,13 @@ impl<'c> Ctx<'c> {
                     if let Some(es) = edge_slot {
                         set(frame, *es, V::Edge(e));
                     }
-                    *decided = acc.add(self, what, &m.query, dates, frame)?;
+                    *decided = acc.add(
+                        self,
+                        what,
+                        (m.query.filter.as_ref(), m.query.head),
+                        dates,
+                        frame,
+                    )?;
                 }
             }
         }
@@ -831,6 +912,35 @@ enum What<'e> {
     Agg(Agg, Option<&'e Expr>),
 }
 
+/// The values of a [`Family`]'s key, as the review compares them.
+pub(crate) type KeyCodes = [u128; Family::MAX_KEY];
+
+/// The key's values, each one a number; `None` for a value not worth
+/// comparing (a text, a decimal, a list), or a key too long.
+fn key_codes(key: &[Slot], frame: &[V]) -> Option<KeyCodes> {
+    let mut out = [0u128; Family::MAX_KEY];
+    if key.len() > Family::MAX_KEY {
+        return None;
+    }
+    for (o, s) in out.iter_mut().zip(key) {
+        let tagged = |tag: u128, x: u64| tag << 64 | u128::from(x);
+        *o = match frame.get(s.0 as usize)? {
+            V::Absent => 0,
+            V::Node(n) => tagged(1, u64::from(n.0)),
+            V::Edge(e) => tagged(2, u64::from(e.0)),
+            V::Enum(e, x) => tagged(3, u64::from(e.0) << 16 | u64::from(*x)),
+            V::Int(i) => tagged(4, *i as u64),
+            V::Bool(b) => tagged(5, u64::from(*b)),
+            V::Date(d) => tagged(
+                6,
+                (i64::from(d.year()) as u64) << 16 | (d.month() as u64) << 8 | d.day() as u64,
+            ),
+            _ => return None,
+        };
+    }
+    Some(out)
+}
+
 /// What a quantifier or an aggregate has gathered from the matches so far.
 enum Acc {
     /// Exists, no, every: a (counter)example found, an unknown one seen.
@@ -865,14 +975,14 @@ impl Acc {
         &mut self,
         cx: &mut Ctx<'_>,
         what: What<'_>,
-        query: &Query,
+        (filter, head): (Option<&Expr>, Slot),
         (date_f, time_f): (Option<crate::graph::FieldId>, Option<crate::graph::FieldId>),
         frame: &mut [V],
     ) -> R<bool> {
         match (self, what) {
             // Kleene: exists is true on a true filter, false when every filter is false.
             (Acc::Quant { found, unknown }, What::Quant(q, body)) => {
-                let f = match &query.filter {
+                let f = match filter {
                     Some(f) => cx.cond(f, frame)?,
                     None => Some(true),
                 };
@@ -906,7 +1016,7 @@ impl Acc {
                 Ok(false)
             }
             (acc, What::Agg(agg, value)) => {
-                if let Some(f) = &query.filter
+                if let Some(f) = filter
                     && cx.cond(f, frame)? != Some(true)
                 {
                     return Ok(false);
@@ -914,7 +1024,7 @@ impl Acc {
                 match acc {
                     Acc::Count(n) => *n += 1,
                     Acc::Best(best) => {
-                        if let Some(V::Node(n)) = frame.get(query.head.0 as usize) {
+                        if let Some(V::Node(n)) = frame.get(head.0 as usize) {
                             keep_best(agg, best, cx.g, *n, (date_f, time_f));
                         }
                     }

@@ -106,6 +106,8 @@ pub(crate) struct Ctx<'c> {
     pub(crate) tables: Vec<Option<expr::Table>>,
     /// How often each [`Memo::id`] was evaluated before its table was built.
     pub(crate) table_uses: Vec<u32>,
+    /// The last values of each [`Family`], with the values of its key then.
+    pub(crate) families: Vec<Option<(expr::KeyCodes, Vec<V>)>>,
     /// Sources without an edge of a kind, per (kind, edge kind, enum index used).
     pub(crate) edgeless: HashMap<EdgelessKey, Arc<[NodeIx]>>,
     steps: u64,
@@ -191,6 +193,7 @@ impl<'c> Ctx<'c> {
                 .take(prog.memos as usize)
                 .collect(),
             table_uses: vec![0; prog.memos as usize],
+            families: vec![None; prog.families as usize],
             edgeless: HashMap::new(),
             steps: 0,
             budget,
@@ -420,12 +423,15 @@ impl<'c> Ctx<'c> {
                 .take(self.tables.len())
                 .collect();
             let tables = std::mem::replace(&mut self.tables, fresh);
+            let n = self.families.len();
+            let families = std::mem::replace(&mut self.families, vec![None; n]);
             let saved = std::mem::replace(&mut self.lang, lang.to_string());
             let r = self.render_pieces(pieces, frame);
             self.lang = saved;
             self.consts = consts;
             self.memo = memo;
             self.tables = tables;
+            self.families = families;
             return r;
         }
         self.render_pieces(pieces, frame)
