@@ -116,6 +116,9 @@ impl<'c> Ctx<'c> {
                     _ => self.eval_full(e, frame),
                 }
             }
+            // (Straight to the query, past `eval_full`'s prologue.)
+            Expr::Agg(agg, value, query) => self.agg(*agg, value.as_deref(), query, frame),
+            Expr::Quant(q, query, body) => self.quant(*q, query, body.as_deref(), frame),
             _ => self.eval_full(e, frame),
         }
     }
