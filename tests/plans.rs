@@ -296,10 +296,10 @@ fn queries(r: &Rule) -> Vec<&caselint::check::ir::Query> {
     out
 }
 
-fn memos(r: &Rule) -> Vec<&caselint::check::ir::Memo> {
+fn grouped(r: &Rule) -> Vec<&caselint::check::ir::Grouped> {
     queries(r)
         .into_iter()
-        .filter_map(|q| q.memo.as_deref())
+        .filter_map(|q| q.grouped.as_deref())
         .collect()
 }
 
@@ -319,11 +319,10 @@ fn families(r: &Rule) -> Vec<&caselint::check::ir::Family> {
 #[test]
 fn combined_punishment_reads_a_table_and_walks_the_sentences_once() {
     let p = pack();
-    let missing = memos(part(&p, "cn.cl.069.combined_punishment", "missing"));
-    let bounds = memos(part(&p, "cn.cl.069.combined_punishment", "bounds"));
+    let missing = grouped(part(&p, "cn.cl.069.combined_punishment", "missing"));
+    let bounds = grouped(part(&p, "cn.cl.069.combined_punishment", "bounds"));
     assert_eq!(missing.len(), 1, "{missing:?}");
     let m = missing[0];
-    assert!(m.group.is_some());
     let r = part(&p, "cn.cl.069.combined_punishment", "missing");
     assert_eq!(r.slot_names[m.anchor.0 as usize], "d");
     // The table's query has no `penalty = …` test left: the group replaces it.
@@ -352,7 +351,7 @@ fn combined_punishment_reads_a_table_and_walks_the_sentences_once() {
         "cn.evidence.amount_conflict",
         "cn.cl.017.age_of_responsibility",
     ] {
-        assert!(memos(rule(&p, id, 0)).is_empty(), "{id}");
+        assert!(grouped(rule(&p, id, 0)).is_empty(), "{id}");
         assert!(families(rule(&p, id, 0)).is_empty(), "{id}");
     }
 }

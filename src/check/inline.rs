@@ -70,7 +70,7 @@ fn expr(e: &mut Expr, defs: &[Def], depth: u32) {
     if def.constant
         || def.nslots as usize != def.params.len()
         || args.len() != def.params.len()
-        || has_query(&def.body)
+        || Expr::has_query(&def.body)
         || size(&def.body) > MAX_BODY
     {
         return;
@@ -88,11 +88,6 @@ fn expr(e: &mut Expr, defs: &[Def], depth: u32) {
         return;
     }
     *e = body;
-}
-
-/// Whether an expression holds a query itself (calls are not followed).
-fn has_query(e: &Expr) -> bool {
-    matches!(e, Expr::Quant(..) | Expr::Agg(..)) || e.children().into_iter().any(has_query)
 }
 
 /// An argument that costs about as much as a variable read.

@@ -244,6 +244,12 @@ impl Expr {
 }
 
 impl Expr {
+    /// Whether it holds a quantifier or an aggregate.
+    pub fn has_query(&self) -> bool {
+        matches!(self, Expr::Quant(..) | Expr::Agg(..))
+            || self.children().into_iter().any(Expr::has_query)
+    }
+
     /// [`Expr::children`], mutably (for rewriting passes such as inlining).
     pub fn children_mut(&mut self) -> Vec<&mut Expr> {
         let mut out: Vec<&mut Expr> = vec![];
@@ -296,6 +302,30 @@ impl Expr {
 }
 
 impl Query {
+    /// The variables the query binds, nodes and edges (`-c: concerns->`), in
+    /// the order of its steps.
+    pub fn own_slots_with_edges(&self) -> Vec<Slot> {
+        let mut out = vec![];
+        for s in &self.steps {
+            match s {
+                QStep::Scan { slot, .. } => out.push(*slot),
+                QStep::Expand {
+                    to,
+                    to_bound,
+                    edge_slot,
+                    ..
+                } => {
+                    if !to_bound {
+                        out.push(*to);
+                    }
+                    out.extend(*edge_slot);
+                }
+                QStep::Check { .. } => {}
+            }
+        }
+        out
+    }
+
     /// The slots `steps` bind themselves: a scan's, and an edge step's new end.
     pub fn own_slots(steps: &[QStep]) -> Vec<Slot> {
         steps
@@ -466,8 +496,8 @@ pub struct Query {
     /// check (`n` in `-concerns-> n`): [`Query::anchors_of`] of the steps.
     pub anchors: Vec<Slot>,
     /// For the query of a quantifier or an aggregate a review computes for
-    /// all its anchors at once: see [`Memo`].
-    pub memo: Option<Box<Memo>>,
+    /// all its anchors at once: see [`Grouped`].
+    pub grouped: Option<Box<Grouped>>,
     /// For the query of a quantifier or an aggregate whose pattern others
     /// of the same rule share: see [`Family`].
     pub family: Option<Box<Family>>,
@@ -523,18 +553,20 @@ pub enum MemberOf {
     Agg(Agg),
 }
 
-/// A quantifier or an aggregate over one edge step from a bound node
-/// (`count s: sentence(scope = single, penalty = k) -imposed_on-> d`),
-/// computed by a review for every such node at once: one pass over the
-/// sentences and their edges fills a table by defendant and by penalty
-/// ([`Memo::group`]), and each evaluation reads its row, instead of walking
-/// the defendant's edges again for each `k` of a `for k in [...]` loop.
+/// A quantifier or an aggregate over one edge step from a bound node, one of
+/// whose node tests compares an enum field with a variable of a `for v in
+/// [...]` loop (`count s: sentence(scope = single, penalty = k)
+/// -imposed_on-> d` inside `for … k in [a, b, c]`): a review computes it for
+/// every such node and every value of the field at once, in one pass over
+/// the sentences and their edges, into a table by defendant and penalty;
+/// each `k` then reads its row instead of walking the defendant's edges
+/// again.
 ///
-/// Only a query whose tests, filter and body or value read nothing but its
-/// own variables and constants qualifies (the grouped test aside): its value
-/// depends on the anchor and the group alone. `src/check/memo.rs` says which.
+/// Only a query whose other tests, filter and body or value read nothing
+/// but its own variables and constants qualifies: its value depends on the
+/// anchor and the field's value alone. `src/check/shared.rs` says which.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Memo {
+pub struct Grouped {
     /// Same id, same table: the occurrences that are the same computation up
     /// to the names of their variables share one, across rules.
     pub id: u32,
@@ -543,17 +575,9 @@ pub struct Memo {
     /// The query the table is built from: the occurrence's, without the
     /// grouped test.
     pub query: Query,
-    /// Rows by value of an enum field of the node reached, for a test
-    /// `field = value` whose value reads outer variables.
-    pub group: Option<Group>,
-}
-
-/// The test a [`Memo`] table is grouped by: `penalty = k`.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Group {
-    /// The enum field of the node reached.
+    /// The enum field of the node reached the table is grouped by.
     pub field: FieldId,
-    /// What it is compared with (reads only outer variables).
+    /// What the field is compared with (`k`; reads only outer variables).
     pub value: Expr,
 }
 
@@ -786,8 +810,8 @@ pub struct Program {
     /// Per definition: whether evaluating it may run a query, itself or through
     /// a definition it calls (such calls are memoised per argument tuple).
     pub runs_query: Vec<bool>,
-    /// How many [`Memo::id`]s (tables) the rules use.
-    pub memos: u32,
+    /// How many [`Grouped::id`]s (tables) the rules use.
+    pub grouped: u32,
     /// How many [`Family::id`]s the rules use.
     pub families: u32,
 }

@@ -8,11 +8,11 @@
 mod expr;
 mod inline;
 pub mod ir;
-mod memo;
 mod pattern;
 mod plan;
 mod rule;
 mod schema;
+mod shared;
 
 use crate::diag::{Code, Diagnostic, did_you_mean};
 use crate::graph::{EnumId, Schema};
@@ -203,7 +203,7 @@ impl<'a> Checker<'a> {
         if defs.len() != self.defs.len() {
             return None;
         }
-        let mut memos = 0;
+        let mut grouped = 0;
         let mut families = 0;
         // Heights are meaningful only for a pack without errors (a cycle has no height).
         if !self
@@ -213,8 +213,8 @@ impl<'a> Checker<'a> {
         {
             self.check_heights(&defs, &rules);
             inline::inline_rules(&mut rules, &defs);
-            memos = memo::assign(&mut rules);
-            families = memo::families(&mut rules);
+            grouped = shared::grouped(&mut rules);
+            families = shared::families(&mut rules);
         }
         let schema = &self.schema;
         let date_fields = schema
@@ -228,7 +228,7 @@ impl<'a> Checker<'a> {
         Some(Program {
             date_fields,
             runs_query,
-            memos,
+            grouped,
             families,
             name: pack_name,
             languages: self.languages.clone(),

@@ -37,7 +37,7 @@ impl<'a> Checker<'a> {
             head,
             head_kind,
             span: p.span,
-            memo: None,
+            grouped: None,
             family: None,
         }
     }

@@ -102,10 +102,10 @@ pub(crate) struct Ctx<'c> {
     /// Results of definitions with parameters, by argument tuple.
     /// (foldhash: seeded per process like std's, several times cheaper to hash.)
     pub(crate) memo: HashMap<(DefId, expr::MemoArgs), V, foldhash::fast::RandomState>,
-    /// The tables of quantifiers and aggregates ([`Memo::id`]), once built.
-    pub(crate) tables: Vec<Option<expr::Table>>,
-    /// How often each [`Memo::id`] was evaluated before its table was built.
-    pub(crate) table_uses: Vec<u32>,
+    /// The tables of [`Grouped`] quantifiers and aggregates, by id, once built.
+    pub(crate) grouped: Vec<Option<expr::GroupedTable>>,
+    /// How often each [`Grouped`] id was evaluated before its table was built.
+    pub(crate) grouped_uses: Vec<u32>,
     /// The last values of each [`Family`], with the values of its key then.
     pub(crate) families: Vec<Option<(expr::KeyCodes, Vec<V>)>>,
     /// Sources without an edge of a kind, per (kind, edge kind, enum index used).
@@ -189,10 +189,10 @@ impl<'c> Ctx<'c> {
             g,
             consts: vec![None; prog.defs.len()],
             memo: HashMap::default(),
-            tables: std::iter::repeat_with(|| None)
-                .take(prog.memos as usize)
+            grouped: std::iter::repeat_with(|| None)
+                .take(prog.grouped as usize)
                 .collect(),
-            table_uses: vec![0; prog.memos as usize],
+            grouped_uses: vec![0; prog.grouped as usize],
             families: vec![None; prog.families as usize],
             edgeless: HashMap::new(),
             steps: 0,
@@ -416,21 +416,23 @@ impl<'c> Ctx<'c> {
             return Ok(s.clone());
         }
         if lang != self.lang {
-            // Definitions may render text (`lang()`, labels): other caches for another language.
+            // What is computed may depend on the language (`lang()`, labels,
+            // texts): other caches for another language. No grouped table is
+            // built there (its use count starts from nothing each time: a
+            // message is one evaluation), and families are defensive (no
+            // message holds a member).
             let consts = std::mem::replace(&mut self.consts, vec![None; self.prog.defs.len()]);
             let memo = std::mem::take(&mut self.memo);
-            let fresh = std::iter::repeat_with(|| None)
-                .take(self.tables.len())
-                .collect();
-            let tables = std::mem::replace(&mut self.tables, fresh);
-            let n = self.families.len();
-            let families = std::mem::replace(&mut self.families, vec![None; n]);
+            let grouped = std::mem::take(&mut self.grouped);
+            let grouped_uses = std::mem::take(&mut self.grouped_uses);
+            let families = std::mem::take(&mut self.families);
             let saved = std::mem::replace(&mut self.lang, lang.to_string());
             let r = self.render_pieces(pieces, frame);
             self.lang = saved;
             self.consts = consts;
             self.memo = memo;
-            self.tables = tables;
+            self.grouped = grouped;
+            self.grouped_uses = grouped_uses;
             self.families = families;
             return r;
         }

@@ -1,8 +1,11 @@
 //! Stage 2, which quantifiers and aggregates a review computes together:
-//! for all their anchors at once ([`Memo`]), or with the others of the rule
-//! over the same pattern ([`Family`]).
+//! for all their anchors at once ([`Grouped`]), or with the others of the
+//! rule over the same pattern ([`Family`]). Both give the values the
+//! clauses as written give (`tests/differential.rs` checks them against the
+//! reference evaluator); what changes is how many steps a review takes, so a
+//! rule near its step budget may stop sooner or later than before.
 //!
-//! ## Tables
+//! ## Grouped tables
 //!
 //! In `for d: defendant, k in [public_surveillance, criminal_detention,
 //! fixed_term] where (count s: sentence(scope = single, penalty = k)
@@ -13,13 +16,14 @@
 //! have found them. Each `k` then reads a row.
 //!
 //! A query qualifies when it is one edge step from a bound node to a node of
-//! a kind, its tests, filter and body or value read only its own variables
-//! and constants, but for one test of an enum field against a value that
-//! reads a variable of a `for v in [...]` loop (`penalty = k`): the table's
-//! [`Group`]. Without such a loop a table does not pay: building it costs
-//! about as much as walking from every anchor once (measured in
-//! `docs/performance.md`). Occurrences that are the same computation up to the
-//! names of their variables share one table, across rules.
+//! a kind, and its tests, filter and body or value read only its own
+//! variables and constants, but for one test of an enum field against a
+//! value that reads a variable of a `for v in [...]` loop (`penalty = k`).
+//! Without such a loop a table does not pay: building one costs about as
+//! much as walking from every anchor once, and most anchors may never be
+//! asked (docs/performance.md, fourth round). Occurrences that are the same
+//! computation up to the names of their variables share one table, across
+//! rules.
 //!
 //! ## Families
 //!
@@ -28,23 +32,27 @@
 //! missing, all of `s: sentence(scope = single, penalty = cs.penalty)
 //! -imposed_on-> d`. The first of them evaluated walks the sentences once and
 //! computes the four; the others read theirs while `d` and `cs` are the same.
-//! A family is formed of the occurrences of one rule with the same pattern,
-//! evaluated once per binding that every binding may need (not in messages,
-//! in the `let`s only a finding reads, or inside another pattern's filter),
-//! and at least one of them an aggregate: `exists` alone stops at its first
-//! example, an aggregate walks every match anyway.
 //!
-//! The clauses as written ([`Rule::ops`](super::ir::Rule::ops), which
-//! coverage and `explain` run) are left alone.
+//! A family is formed of the occurrences of one rule with the same pattern
+//! that are evaluated at most once per binding and may be needed by every
+//! binding (so not those in messages, in the `let`s only a finding reads, or
+//! in another pattern's filter), when at least one of them is an aggregate:
+//! `exists` alone stops at its first example, an aggregate walks every match
+//! anyway.
+//!
+//! The clauses as written ([`Rule::ops`](super::ir::Rule::ops)), which
+//! `explain` and a review with coverage run to bind variables, carry
+//! neither; the later clauses (`unless`, `require`, the late `let`s) carry
+//! them in every review.
 
 use super::ir::*;
 use crate::graph::FieldId;
 use std::collections::{BTreeSet, HashMap};
 
-/// Gives a [`Memo`] to the quantifiers and aggregates of the rules' plans and
+/// Makes [`Grouped`] the quantifiers and aggregates of the rules' plans and
 /// later clauses that qualify; returns how many tables there are.
-pub(super) fn assign(rules: &mut [Rule]) -> u32 {
-    let mut forms: Vec<(Expr, Option<FieldId>)> = vec![];
+pub(super) fn grouped(rules: &mut [Rule]) -> u32 {
+    let mut forms: Vec<(Expr, FieldId)> = vec![];
     for r in rules.iter_mut() {
         // The variables bound by `for k in [..]`.
         let each: BTreeSet<Slot> = r
@@ -56,15 +64,12 @@ pub(super) fn assign(rules: &mut [Rule]) -> u32 {
             })
             .collect();
         sites(r, &mut |e, _| {
-            let Some((memo_query, anchor, group, form)) = qualify(e) else {
+            let Some((table, form)) = qualify(e) else {
                 return;
             };
             // Only where a loop asks for the same anchor's rows again.
-            let Some(g) = &group else {
-                return;
-            };
             let mut used = BTreeSet::new();
-            super::rule::slots_used(&g.value, &mut used);
+            super::rule::slots_used(&table.value, &mut used);
             if used.is_disjoint(&each) {
                 return;
             }
@@ -76,11 +81,9 @@ pub(super) fn assign(rules: &mut [Rule]) -> u32 {
                 }
             };
             if let Expr::Quant(_, q, _) | Expr::Agg(_, _, q) = e {
-                q.memo = Some(Box::new(Memo {
+                q.grouped = Some(Box::new(Grouped {
                     id: id as u32,
-                    anchor,
-                    query: memo_query,
-                    group,
+                    ..table
                 }));
             }
         });
@@ -95,19 +98,19 @@ pub(super) fn families(rules: &mut [Rule]) -> u32 {
     let mut next = 0u32;
     for r in rules.iter_mut() {
         // 1. Each occurrence's pattern, its own variables renamed, and what it computes.
-        let mut seen: Vec<Option<(Query, Vec<Slot>, Member)>> = vec![];
+        let mut seen: Vec<Option<Shape>> = vec![];
         // (Only where every binding may need it: a message's count is not
         // worth computing for the bindings that yield no finding.)
         sites(r, &mut |e, hot| seen.push(shape(e).filter(|_| hot)));
         // 2. Occurrences with equal patterns.
         let mut groups: Vec<Vec<usize>> = vec![];
         for (i, s) in seen.iter().enumerate() {
-            let Some((walk, ..)) = s else { continue };
+            let Some(s) = s else { continue };
             let same = groups.iter_mut().find(|g| {
                 g.first()
                     .and_then(|&j| seen.get(j))
                     .and_then(|x| x.as_ref())
-                    .is_some_and(|(w, ..)| w == walk)
+                    .is_some_and(|x| x.canon == s.canon)
             });
             match same {
                 Some(g) => g.push(i),
@@ -120,27 +123,30 @@ pub(super) fn families(rules: &mut [Rule]) -> u32 {
         // where an aggregate walks every match anyway do they join it.
         let has_agg = |g: &&Vec<usize>| {
             g.iter().any(|&i| {
-                matches!(seen.get(i), Some(Some((_, _, m))) if matches!(m.of, MemberOf::Agg(_)))
+                matches!(seen.get(i), Some(Some(s)) if matches!(s.member.of, MemberOf::Agg(_)))
             })
         };
         for g in groups.iter().filter(|g| g.len() >= 2).filter(has_agg) {
-            let Some(Some((_, rep_own, _))) = g.first().and_then(|&j| seen.get(j)) else {
+            let Some(Some(rep)) = g.first().and_then(|&j| seen.get(j)) else {
                 continue;
             };
             let mut members = vec![];
             let mut key = BTreeSet::new();
             for &i in g {
-                let Some(Some((_, own, m))) = seen.get(i) else {
+                let Some(Some(s)) = seen.get(i) else {
                     continue;
                 };
-                let mut m = m.clone();
-                m.rename = rep_own
+                let mut m = s.member.clone();
+                m.rename = rep
+                    .own
                     .iter()
-                    .zip(own)
+                    .zip(&s.own)
                     .filter(|(a, b)| a != b)
                     .map(|(a, b)| (*a, *b))
                     .collect();
-                let mine: BTreeSet<Slot> = own.iter().copied().collect();
+                // Copied one after the other: no member variable may be another's source.
+                debug_assert!(m.rename.iter().all(|(_, to)| !rep.own.contains(to)));
+                let mine: BTreeSet<Slot> = s.own.iter().copied().collect();
                 for x in m.filter.iter().chain(m.expr.as_ref()) {
                     let mut used = BTreeSet::new();
                     super::rule::slots_used(x, &mut used);
@@ -152,14 +158,11 @@ pub(super) fn families(rules: &mut [Rule]) -> u32 {
                 }
                 members.push(m);
             }
-            // The walk: the first member's own query, without its filter.
-            let Some(walk) = first_query(r, g.first().copied().unwrap_or(0)) else {
-                continue;
-            };
+            // The walk: the first member's query, without its filter.
+            let walk = rep.query.clone();
             let mut outer = BTreeSet::new();
             super::rule::query_slots(&walk, &mut outer);
-            let rep: BTreeSet<Slot> = rep_own.iter().copied().collect();
-            key.extend(outer.into_iter().filter(|s| !rep.contains(s)));
+            key.extend(outer.into_iter().filter(|s| !rep.own.contains(s)));
             if key.len() > Family::MAX_KEY {
                 continue;
             }
@@ -190,66 +193,39 @@ pub(super) fn families(rules: &mut [Rule]) -> u32 {
     next
 }
 
-/// The query of the `n`-th occurrence of `r` (as [`sites`] counts them),
-/// without its filter.
-fn first_query(r: &mut Rule, n: usize) -> Option<Query> {
-    let mut i = 0usize;
-    let mut out = None;
-    sites(r, &mut |e, _| {
-        if i == n
-            && let Expr::Quant(_, q, _) | Expr::Agg(_, _, q) = e
-        {
-            let mut w = (**q).clone();
-            w.filter = None;
-            w.memo = None;
-            w.family = None;
-            out = Some(w);
-        }
-        i += 1;
-    });
-    out
+/// An occurrence of a quantifier or an aggregate, as [`families`] compares
+/// them.
+struct Shape {
+    /// Its query without its filter, its own variables renamed: equal for
+    /// occurrences over the same pattern.
+    canon: Query,
+    /// Its query without its filter.
+    query: Query,
+    /// Its own variables (nodes and edges), in the order of its steps.
+    own: Vec<Slot>,
+    /// What it computes.
+    member: Member,
 }
 
-/// An occurrence without a table: its pattern with its own variables
-/// renamed (to compare with others), its own variables in order, and what
-/// it computes.
-fn shape(e: &Expr) -> Option<(Query, Vec<Slot>, Member)> {
+/// An occurrence without a grouped table, as a [`Shape`].
+fn shape(e: &Expr) -> Option<Shape> {
     let (of, q, expr) = match e {
         Expr::Quant(k, q, b) => (MemberOf::Quant(*k), q, b.as_deref()),
         Expr::Agg(k, v, q) => (MemberOf::Agg(*k), q, v.as_deref()),
         _ => return None,
     };
-    if q.memo.is_some() {
+    if q.grouped.is_some() {
         return None;
     }
-    let mut own = vec![];
-    for s in &q.steps {
-        match s {
-            QStep::Scan { slot, .. } => own.push(*slot),
-            QStep::Expand {
-                to,
-                to_bound,
-                edge_slot,
-                ..
-            } => {
-                if !to_bound {
-                    own.push(*to);
-                }
-                own.extend(*edge_slot);
-            }
-            QStep::Check { .. } => {}
-        }
-    }
-    let mut walk = (**q).clone();
-    walk.filter = None;
-    walk.memo = None;
-    walk.family = None;
+    let own = q.own_slots_with_edges();
+    let query = bare(q);
+    let mut canon = query.clone();
     let renamed: HashMap<Slot, Slot> = own
         .iter()
         .enumerate()
         .map(|(i, s)| (*s, Slot(u32::MAX - i as u32)))
         .collect();
-    query_slots_mut(&mut walk, &mut |s: &mut Slot| {
+    query_slots_mut(&mut canon, &mut |s: &mut Slot| {
         if let Some(r) = renamed.get(s) {
             *s = *r;
         }
@@ -261,13 +237,17 @@ fn shape(e: &Expr) -> Option<(Query, Vec<Slot>, Member)> {
         head: q.head,
         rename: vec![],
     };
-    Some((walk, own, member))
+    Some(Shape {
+        canon,
+        query,
+        own,
+        member,
+    })
 }
 
-/// For a qualifying occurrence: the table's query, the anchor, the group,
-/// and the form that identifies the computation.
-#[allow(clippy::type_complexity)]
-fn qualify(e: &Expr) -> Option<(Query, Slot, Option<Group>, (Expr, Option<FieldId>))> {
+/// For a qualifying occurrence: its table (id 0), and the form that
+/// identifies the computation.
+fn qualify(e: &Expr) -> Option<(Grouped, (Expr, FieldId))> {
     let (Expr::Quant(_, q, _) | Expr::Agg(_, _, q)) = e else {
         return None;
     };
@@ -295,7 +275,7 @@ fn qualify(e: &Expr) -> Option<(Query, Slot, Option<Group>, (Expr, Option<FieldI
     let reads_only = |x: &Expr, allowed: &BTreeSet<Slot>| {
         let mut used = BTreeSet::new();
         super::rule::slots_used(x, &mut used);
-        used.is_subset(allowed) && !has_query(x) && !reads_lang(x)
+        used.is_subset(allowed) && !x.has_query()
     };
     let none = BTreeSet::new();
     if !edge_tests.iter().all(|t| reads_only(&t.value, &none)) {
@@ -313,8 +293,7 @@ fn qualify(e: &Expr) -> Option<(Query, Slot, Option<Group>, (Expr, Option<FieldI
             && matches!(t.ty, Ty::Enum(_))
             && t.op == Some(crate::syntax::ast::CmpOp::Eq)
             && used.is_disjoint(&own)
-            && !has_query(&t.value)
-            && !reads_lang(&t.value);
+            && !t.value.has_query();
         if !groupable {
             return None;
         }
@@ -335,26 +314,37 @@ fn qualify(e: &Expr) -> Option<(Query, Slot, Option<Group>, (Expr, Option<FieldI
         return None;
     }
     let mut stripped = e.clone();
-    let mut group = None;
-    if let (Some(i), Expr::Quant(_, sq, _) | Expr::Agg(_, _, sq)) = (group_at, &mut stripped)
-        && let Some(QStep::Expand { node_tests, .. }) = sq.steps.first_mut()
-        && i < node_tests.len()
-    {
-        let t = node_tests.remove(i);
-        group = Some(Group {
-            field: t.field,
-            value: t.value,
-        });
-    }
-    let (Expr::Quant(_, sq, _) | Expr::Agg(_, _, sq)) = &stripped else {
+    let (Expr::Quant(_, sq, _) | Expr::Agg(_, _, sq)) = &mut stripped else {
         return None;
     };
+    let Some(QStep::Expand { node_tests, .. }) = sq.steps.first_mut() else {
+        return None;
+    };
+    let test = node_tests.remove(group_at.filter(|&i| i < node_tests.len())?);
+    // (Its filter kept: the table is built with it.)
     let mut query = (**sq).clone();
-    query.memo = None;
+    query.grouped = None;
     query.family = None;
     let canon = canonical(&stripped);
-    let field = group.as_ref().map(|g| g.field);
-    Some((query, *from, group, (canon, field)))
+    Some((
+        Grouped {
+            id: 0,
+            anchor: *from,
+            query,
+            field: test.field,
+            value: test.value,
+        },
+        (canon, test.field),
+    ))
+}
+
+/// A query without its filter and what this module gave it.
+fn bare(q: &Query) -> Query {
+    let mut w = q.clone();
+    w.filter = None;
+    w.grouped = None;
+    w.family = None;
+    w
 }
 
 /// Calls `f` on every quantifier and aggregate a review of `r` evaluates,
@@ -418,11 +408,7 @@ fn expr_sites(e: &mut Expr, hot: bool, f: &mut dyn FnMut(&mut Expr, bool)) {
 fn own_slots_deep(e: &Expr) -> BTreeSet<Slot> {
     fn walk(e: &Expr, out: &mut BTreeSet<Slot>) {
         if let Expr::Quant(_, q, _) | Expr::Agg(_, _, q) = e {
-            out.extend(Query::own_slots(&q.steps));
-            out.extend(q.steps.iter().filter_map(|s| match s {
-                QStep::Expand { edge_slot, .. } => *edge_slot,
-                _ => None,
-            }));
+            out.extend(q.own_slots_with_edges());
         }
         for x in e.children() {
             walk(x, out);
@@ -431,15 +417,6 @@ fn own_slots_deep(e: &Expr) -> BTreeSet<Slot> {
     let mut out = BTreeSet::new();
     walk(e, &mut out);
     out
-}
-
-fn has_query(e: &Expr) -> bool {
-    matches!(e, Expr::Quant(..) | Expr::Agg(..)) || e.children().into_iter().any(has_query)
-}
-
-/// `lang()` (a table is built in one language).
-fn reads_lang(e: &Expr) -> bool {
-    matches!(e, Expr::Builtin(Builtin::Lang, _)) || e.children().into_iter().any(reads_lang)
 }
 
 /// `e` with every variable renumbered in order of appearance (queries' spans
