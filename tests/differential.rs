@@ -1317,8 +1317,10 @@ fn tables_and_families_agree_with_reference() {
         failure_persistence: None,
         ..Config::default()
     };
+    let mut seed = [7u8; 32];
+    seed[..8].copy_from_slice(&env_usize("CASELINT_DIFF_SEED", 7).to_le_bytes());
     let mut runner =
-        TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &[7u8; 32]));
+        TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &seed));
     let strategy = (
         proptest::collection::vec(any::<u32>(), 0..400),
         any::<bool>(),
@@ -1366,6 +1368,8 @@ fn tables_and_families_agree_with_reference() {
             .collect();
         let mut texts = texts;
         texts.sort();
+        // (Findings alike in one language may differ in another: `label(v)`.)
+        texts.dedup();
         let mut one: Vec<(String, Vec<String>, String)> = engine
             .iter()
             .map(|f| (f.rule.clone(), f.nodes.clone(), f.message.clone()))
