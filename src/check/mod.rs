@@ -213,6 +213,7 @@ impl<'a> Checker<'a> {
         {
             self.check_heights(&defs, &rules);
             inline::inline_rules(&mut rules, &defs);
+            // What a review computes once for many evaluations.
             grouped = shared::grouped(&mut rules);
             families = shared::families(&mut rules);
         }
