@@ -1,7 +1,7 @@
 //! Diagnostics shared by every stage: what went wrong, where, and how to fix it.
 //!
 //! Diagnostics are plain data. Rendering them (underlined source, colour)
-//! is the command-line tool's job; see [`SourceMap::line_col`] for the
+//! is the command-line tool's job; see [`SourceFile::line_col`] for the
 //! positions an embedder needs.
 
 use crate::syntax::ast::Span;

@@ -9,7 +9,7 @@ use std::fmt;
 /// two trees that differ only in layout compare equal.
 #[derive(Clone, Copy, Default)]
 pub struct Span {
-    /// Index of the file in the pack's [`crate::syntax::SourceMap`].
+    /// Index of the file in the pack's [`crate::diag::SourceMap`].
     pub file: u32,
     /// First byte.
     pub start: u32,
