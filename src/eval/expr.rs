@@ -66,6 +66,15 @@ impl<'c> Ctx<'c> {
                     // a query, whose steps count against the budget.)
                     (Read::Absent, Read::Scalar(_) | Read::Absent)
                     | (Read::Scalar(_), Read::Absent) => return Ok(V::Absent),
+                    // `count … >= 2`: the count against the constant in place.
+                    (Read::Other, Read::Scalar(Scalar::Int(b))) => {
+                        let a = self.eval(first, frame)?;
+                        if let V::Int(a) = a {
+                            return Ok(V::Bool(holds(*op, a.cmp(&b))));
+                        }
+                        let b = self.eval(second, frame)?;
+                        return Ok(compare(*op, &a, &b));
+                    }
                     _ => {}
                 }
                 let a = self.eval(first, frame)?;
@@ -748,7 +757,11 @@ impl<'c> Ctx<'c> {
             return Ok(None);
         };
         let a = *a;
-        let V::Enum(_, x) = self.eval(&m.value, frame)? else {
+        let value = match &m.value {
+            Expr::Local(s) => frame.get(s.0 as usize).cloned().unwrap_or(V::Absent),
+            e => self.eval(e, frame)?,
+        };
+        let V::Enum(_, x) = value else {
             // Compared with an unknown value the test fails: evaluated as written.
             return Ok(None);
         };
