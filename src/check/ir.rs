@@ -528,7 +528,8 @@ impl Family {
     pub const MAX_KEY: usize = 4;
 }
 
-/// One quantifier or aggregate of a [`Family`].
+/// One quantifier or aggregate of a [`Family`], its variables renamed to
+/// the walk's.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Member {
     /// Which.
@@ -539,9 +540,6 @@ pub struct Member {
     pub expr: Option<Expr>,
     /// Its head variable.
     pub head: Slot,
-    /// (variable of the walk, this member's variable for the same node or
-    /// edge), where they differ.
-    pub rename: Vec<(Slot, Slot)>,
 }
 
 /// What a [`Member`] computes.

@@ -137,15 +137,6 @@ pub(super) fn families(rules: &mut [Rule]) -> u32 {
                     continue;
                 };
                 let mut m = s.member.clone();
-                m.rename = rep
-                    .own
-                    .iter()
-                    .zip(&s.own)
-                    .filter(|(a, b)| a != b)
-                    .map(|(a, b)| (*a, *b))
-                    .collect();
-                // Copied one after the other: no member variable may be another's source.
-                debug_assert!(m.rename.iter().all(|(_, to)| !rep.own.contains(to)));
                 let mine: BTreeSet<Slot> = s.own.iter().copied().collect();
                 for x in m.filter.iter().chain(m.expr.as_ref()) {
                     let mut used = BTreeSet::new();
@@ -156,6 +147,19 @@ pub(super) fn families(rules: &mut [Rule]) -> u32 {
                             .filter(|s| !mine.contains(s) && !inner.contains(s)),
                     );
                 }
+                // The member's own variables become the walk's (no slot is
+                // used by two variables of a rule, so nothing else is renamed).
+                let to_walk: HashMap<Slot, Slot> =
+                    s.own.iter().copied().zip(rep.own.iter().copied()).collect();
+                let mut rename = |x: &mut Slot| {
+                    if let Some(w) = to_walk.get(x) {
+                        *x = *w;
+                    }
+                };
+                for x in m.filter.iter_mut().chain(m.expr.as_mut()) {
+                    slots_mut(x, &mut rename);
+                }
+                rename(&mut m.head);
                 members.push(m);
             }
             // The walk: the first member's query, without its filter.
@@ -235,7 +239,6 @@ fn shape(e: &Expr) -> Option<Shape> {
         filter: q.filter.clone(),
         expr: expr.cloned(),
         head: q.head,
-        rename: vec![],
     };
     Some(Shape {
         canon,

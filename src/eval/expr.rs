@@ -723,15 +723,7 @@ impl<'c> Ctx<'c> {
                 if *decided {
                     continue;
                 }
-                // The member's own variables for the nodes the walk bound.
-                for (from, to) in &m.rename {
-                    let v = frame.get(from.0 as usize).cloned().unwrap_or(V::Absent);
-                    set(frame, *to, v);
-                }
                 *decided = acc.add(cx, what(m), (m.filter.as_ref(), m.head), dates, frame)?;
-                for (_, to) in &m.rename {
-                    set(frame, *to, V::Absent);
-                }
                 all &= *decided;
             }
             Ok(!all)
