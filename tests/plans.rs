@@ -355,3 +355,57 @@ fn combined_punishment_reads_a_table_and_walks_the_sentences_once() {
         assert!(families(rule(&p, id, 0)).is_empty(), "{id}");
     }
 }
+
+/// The one-step quantifiers and aggregates of CL 69 run as kernels: the
+/// `unless` of part `missing` reads `s.penalty in [life, death_reprieve,
+/// death]` on the stored field, and the family of part `bounds` runs as one
+/// loop whose `penalty = cs.penalty` test reads `cs.penalty` once per walk,
+/// with `s.months` and `s.months is absent` read in place.
+#[test]
+fn combined_punishment_runs_its_one_step_queries_as_kernels() {
+    use caselint::check::ir::{FastCond, FastValue, TestValue};
+    let p = pack();
+    let missing = part(&p, "cn.cl.069.combined_punishment", "missing");
+    let ks: Vec<_> = queries(missing)
+        .into_iter()
+        .filter_map(|q| q.kernel.as_deref())
+        .collect();
+    // The count in the `where` (which also has its table), the `unless` and
+    // the `require`.
+    assert_eq!(ks.len(), 3, "{ks:?}");
+    assert!(ks.iter().all(|k| k.members.len() == 1 && !k.forward));
+    assert!(ks.iter().any(|k| matches!(
+        &k.members[0].1.filter,
+        FastCond::In(_, items, false) if items.len() == 3
+    )));
+    let bounds = part(&p, "cn.cl.069.combined_punishment", "bounds");
+    let fam = families(bounds);
+    let k = fam[0].kernel.as_ref().expect("the family's kernel");
+    assert_eq!(k.members.len(), 4);
+    let outer: Vec<_> = k
+        .tests
+        .iter()
+        .filter(|(_, from)| *from == TestValue::Outer)
+        .collect();
+    assert_eq!(outer.len(), 1, "{:?}", k.tests);
+    assert!(
+        k.members
+            .iter()
+            .any(|(_, f)| matches!(f.filter, FastCond::Is(..)))
+    );
+    assert_eq!(
+        k.members
+            .iter()
+            .filter(|(_, f)| matches!(f.value, FastValue::Field(..)))
+            .count(),
+        2,
+        "max s.months and sum s.months"
+    );
+    // A pattern of two steps has none.
+    let amount = rule(&p, "cn.evidence.amount_conflict", 0);
+    for q in queries(amount) {
+        if q.steps.len() > 1 {
+            assert!(q.kernel.is_none());
+        }
+    }
+}

@@ -501,6 +501,10 @@ pub struct Query {
     /// For the query of a quantifier or an aggregate whose pattern others
     /// of the same rule share: see [`Family`].
     pub family: Option<Box<Family>>,
+    /// For the query of a quantifier or an aggregate of one edge step from
+    /// a bound node: the loop a review runs instead of the general walk;
+    /// see [`Kernel`].
+    pub kernel: Option<Box<Kernel>>,
 }
 
 /// Quantifiers and aggregates of one rule over the same pattern
@@ -521,6 +525,8 @@ pub struct Family {
     pub walk: Query,
     /// Every member, in the order of the rule.
     pub members: Vec<Member>,
+    /// The walk and every member as one loop, when the walk is one edge step.
+    pub kernel: Option<Kernel>,
 }
 
 impl Family {
@@ -577,6 +583,75 @@ pub struct Grouped {
     pub field: FieldId,
     /// What the field is compared with (`k`; reads only outer variables).
     pub value: Expr,
+}
+
+/// A quantifier or an aggregate (or a [`Family`] of them) over one edge step
+/// from a bound node to a new variable (`count s: sentence(scope = single,
+/// penalty = k) -imposed_on-> d`), run as one loop over the node's edges
+/// with the accumulators inline, instead of the general walk and its
+/// visitor. Its node tests compare with constants or with outer values read
+/// once per walk (`k`, `cs.penalty`); a filter or a value of the commonest
+/// shapes (`s.months`, `s.months is absent`, `s.penalty in [life, death]`)
+/// is read on the stored field. Anything else is evaluated as written, with
+/// the variable bound, so the values are the walk's
+/// (`src/check/shared.rs`, `src/eval/kernel.rs`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Kernel {
+    /// The bound node the step starts from.
+    pub from: Slot,
+    /// The edge kind.
+    pub edge: EdgeKindId,
+    /// `true`: edges leaving `from`.
+    pub forward: bool,
+    /// Kind required of the node reached.
+    pub kind: Option<KindId>,
+    /// The variable the node reached is bound to.
+    pub to: Slot,
+    /// The head's kind (for `earliest`/`latest`).
+    pub head_kind: KindId,
+    /// The node tests, each with where its value comes from.
+    pub tests: Vec<(FieldTest, TestValue)>,
+    /// The quantifiers and aggregates computed, each with its in-place reads.
+    pub members: Vec<(Member, Fast)>,
+}
+
+/// Where a [`Kernel`]'s node test gets the value it compares with.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum TestValue {
+    /// A constant or a list of constants.
+    Const,
+    /// An outer variable or its field: read once per walk.
+    Outer,
+}
+
+/// A [`Kernel`] member's filter and value when they read a field of the
+/// node reached in place.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Fast {
+    /// The filter's shape.
+    pub filter: FastCond,
+    /// An aggregate's value's shape.
+    pub value: FastValue,
+}
+
+/// A filter read in place on the node reached.
+#[derive(Clone, Debug, PartialEq)]
+pub enum FastCond {
+    /// `s.f is [not] …`
+    Is(FieldId, bool, Test),
+    /// `s.f [not] in [c1, c2, …]`
+    In(FieldId, Vec<Const>, bool),
+    /// None, or evaluated as written.
+    General,
+}
+
+/// An aggregate's value read in place on the node reached.
+#[derive(Clone, Debug, PartialEq)]
+pub enum FastValue {
+    /// `s.f`
+    Field(FieldId, Ty),
+    /// None, or evaluated as written.
+    General,
 }
 
 /// One operation of a rule's binding sequence.

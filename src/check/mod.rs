@@ -199,7 +199,7 @@ impl<'a> Checker<'a> {
             }
         }
         self.warn_unused(items);
-        let defs: Vec<Def> = self.defs.iter().flatten().cloned().collect();
+        let mut defs: Vec<Def> = self.defs.iter().flatten().cloned().collect();
         if defs.len() != self.defs.len() {
             return None;
         }
@@ -216,6 +216,7 @@ impl<'a> Checker<'a> {
             // What a review computes once for many evaluations.
             grouped = shared::grouped(&mut rules);
             families = shared::families(&mut rules);
+            shared::kernels(&mut rules, &mut defs);
         }
         let schema = &self.schema;
         let date_fields = schema

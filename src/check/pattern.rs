@@ -39,6 +39,7 @@ impl<'a> Checker<'a> {
             span: p.span,
             grouped: None,
             family: None,
+            kernel: None,
         }
     }
 

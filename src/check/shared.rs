@@ -178,6 +178,7 @@ pub(super) fn families(rules: &mut [Rule]) -> u32 {
                         index: n as u32,
                         walk: walk.clone(),
                         members: members.clone(),
+                        kernel: None,
                     });
                 }
             }
@@ -347,6 +348,7 @@ fn bare(q: &Query) -> Query {
     w.filter = None;
     w.grouped = None;
     w.family = None;
+    w.kernel = None;
     w
 }
 
@@ -497,4 +499,126 @@ fn query_slots_mut(q: &mut Query, f: &mut dyn FnMut(&mut Slot)) {
     if let Some(x) = &mut q.filter {
         slots_mut(x, f);
     }
+}
+
+/// Gives a [`Kernel`] to every quantifier and aggregate of the rules' plans,
+/// later clauses and messages, and of the definitions, whose query is one
+/// edge step from a bound node to a new variable; and to every [`Family`]
+/// whose walk is such a step.
+pub(super) fn kernels(rules: &mut [Rule], defs: &mut [Def]) {
+    for r in rules.iter_mut() {
+        sites(r, &mut |e, _| give_kernel(e));
+    }
+    for d in defs.iter_mut() {
+        expr_sites(&mut d.body, false, &mut |e, _| give_kernel(e));
+    }
+}
+
+fn give_kernel(e: &mut Expr) {
+    let (of, q, x) = match e {
+        Expr::Quant(k, q, b) => (MemberOf::Quant(*k), q, b.as_deref()),
+        Expr::Agg(k, v, q) => (MemberOf::Agg(*k), q, v.as_deref()),
+        _ => return,
+    };
+    let member = Member {
+        of,
+        filter: q.filter.clone(),
+        expr: x.cloned(),
+        head: q.head,
+    };
+    q.kernel = kernel_of(q, vec![member]).map(Box::new);
+    if let Some(f) = &mut q.family {
+        f.kernel = kernel_of(&f.walk, f.members.clone());
+    }
+}
+
+/// The kernel of `members` over `q`'s pattern (its filter is the members'),
+/// when the pattern is one edge step from a bound node to a new variable,
+/// without edge tests or an edge variable, whose node tests compare with
+/// constants or with an outer variable or its field.
+fn kernel_of(q: &Query, members: Vec<Member>) -> Option<Kernel> {
+    let [
+        QStep::Expand {
+            from,
+            edge,
+            forward,
+            modifier: crate::syntax::ast::EdgeMod::One,
+            to,
+            to_bound: false,
+            kind,
+            node_tests,
+            edge_slot: None,
+            above: None,
+            edge_tests,
+            ..
+        },
+    ] = q.steps.as_slice()
+    else {
+        return None;
+    };
+    if from == to || !edge_tests.is_empty() || !q.anchors.contains(from) {
+        return None;
+    }
+    let outer = |s: &Slot| s != to;
+    let mut tests = vec![];
+    for t in node_tests {
+        let from_where = match &t.value {
+            Expr::Const(_) => TestValue::Const,
+            Expr::List(items) if items.iter().all(|i| matches!(i, Expr::Const(_))) => {
+                TestValue::Const
+            }
+            Expr::Local(s) if outer(s) => TestValue::Outer,
+            Expr::Field(b, ..) if matches!(&**b, Expr::Local(s) if outer(s)) => TestValue::Outer,
+            _ => return None,
+        };
+        tests.push((t.clone(), from_where));
+    }
+    let on_head = |x: &Expr| match x {
+        Expr::Field(b, f, ty) if matches!(&**b, Expr::Local(s) if s == to) => {
+            Some((*f, ty.clone()))
+        }
+        _ => None,
+    };
+    let members = members
+        .into_iter()
+        .map(|m| {
+            let filter = match &m.filter {
+                Some(Expr::Is(x, negated, test)) => on_head(x)
+                    .map_or(FastCond::General, |(f, _)| {
+                        FastCond::Is(f, *negated, test.clone())
+                    }),
+                Some(Expr::In(x, list, negated)) => match (on_head(x), &**list) {
+                    (Some((f, _)), Expr::List(items)) => {
+                        let consts: Option<Vec<Const>> = items
+                            .iter()
+                            .map(|i| match i {
+                                Expr::Const(c) => Some(c.clone()),
+                                _ => None,
+                            })
+                            .collect();
+                        consts.map_or(FastCond::General, |c| FastCond::In(f, c, *negated))
+                    }
+                    _ => FastCond::General,
+                },
+                _ => FastCond::General,
+            };
+            let value = match (&m.of, &m.expr) {
+                (MemberOf::Agg(_), Some(x)) => {
+                    on_head(x).map_or(FastValue::General, |(f, ty)| FastValue::Field(f, ty))
+                }
+                _ => FastValue::General,
+            };
+            (m, Fast { filter, value })
+        })
+        .collect();
+    Some(Kernel {
+        from: *from,
+        edge: *edge,
+        forward: *forward,
+        kind: *kind,
+        to: *to,
+        head_kind: q.head_kind,
+        tests,
+        members,
+    })
 }

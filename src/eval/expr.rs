@@ -93,16 +93,7 @@ impl<'c> Ctx<'c> {
                         }
                         _ => None,
                     };
-                    let r = match test {
-                        Test::Absent => stored.is_none(),
-                        Test::Present => stored.is_some(),
-                        Test::True => matches!(stored, Some(Value::Bool(true))),
-                        Test::False => matches!(stored, Some(Value::Bool(false))),
-                        Test::Equals(c) => matches!(
-                            (stored, c), (Some(Value::Enum(a)), Const::Enum(_, b)) if a == b
-                        ),
-                    };
-                    return Ok(V::Bool(r != *negated));
+                    return Ok(V::Bool(stored_is(stored, test) != *negated));
                 }
                 let v = self.eval(x, frame)?;
                 Ok(V::Bool(is(&v, test) != *negated))
@@ -222,27 +213,15 @@ impl<'c> Ctx<'c> {
                 // `v.f in [c1, c2, …]` on the stored field, without building its value.
                 if let Expr::List(items) = &**list
                     && let Some(a) = self.stored(x, frame)
+                    && let Some(f) = stored_in(
+                        a,
+                        items.iter().map(|i| match i {
+                            Expr::Const(c) => Some(c),
+                            _ => None,
+                        }),
+                    )
                 {
-                    let mut found = Some(false);
-                    for i in items {
-                        match i {
-                            Expr::Const(c) => match stored_equals_const(a, c) {
-                                Some(true) => {
-                                    found = Some(true);
-                                    break;
-                                }
-                                Some(false) => {}
-                                None => found = None,
-                            },
-                            _ => found = None,
-                        }
-                        if found.is_none() {
-                            break;
-                        }
-                    }
-                    if let Some(f) = found {
-                        return Ok(Some(f != *negated));
-                    }
+                    return Ok(Some(f != *negated));
                 }
                 Ok(self.eval(e, frame)?.truth())
             }
@@ -622,6 +601,9 @@ impl<'c> Ctx<'c> {
         {
             return Ok(v);
         }
+        if let Some(k) = query.kernel.as_deref() {
+            return self.kernel_one(k, frame);
+        }
         let what = What::Quant(q, body);
         let mut acc = Acc::new(what);
         self.each_match(query, 0, frame, &mut |cx, frame| {
@@ -630,6 +612,7 @@ impl<'c> Ctx<'c> {
                 what,
                 (query.filter.as_ref(), query.head),
                 (None, None),
+                None,
                 frame,
             )?)
         })?;
@@ -652,6 +635,9 @@ impl<'c> Ctx<'c> {
             && let Some(v) = self.read_family(f, frame)?
         {
             return Ok(v);
+        }
+        if let Some(k) = query.kernel.as_deref() {
+            return self.kernel_one(k, frame);
         }
         let mut acc: Option<V> = None;
         let mut count: i64 = 0;
@@ -705,11 +691,13 @@ impl<'c> Ctx<'c> {
         {
             return Ok(values.get(index).cloned());
         }
-        fn what(m: &Member) -> What<'_> {
-            match m.of {
-                MemberOf::Quant(q) => What::Quant(q, m.expr.as_ref()),
-                MemberOf::Agg(a) => What::Agg(a, m.expr.as_ref()),
+        if let Some(k) = &f.kernel {
+            let values = self.kernel_all(k, frame)?;
+            let v = values.get(index).cloned();
+            if let Some(slot) = self.families.get_mut(id) {
+                *slot = Some((key, values));
             }
+            return Ok(v);
         }
         let dates = self.date_fields(f.walk.head_kind);
         let mut accs: smallvec::SmallVec<[(Acc, bool); 4]> = f
@@ -723,12 +711,12 @@ impl<'c> Ctx<'c> {
                 if *decided {
                     continue;
                 }
-                *decided = acc.add(cx, what(m), (m.filter.as_ref(), m.head), dates, frame)?;
+                *decided = acc.add(cx, what(m), (m.filter.as_ref(), m.head), dates, None, frame)?;
                 all &= *decided;
             }
             Ok(!all)
         })?;
-        let values: Vec<V> = f
+        let values: super::kernel::Values = f
             .members
             .iter()
             .zip(accs)
@@ -864,6 +852,7 @@ impl<'c> Ctx<'c> {
                         what,
                         (m.query.filter.as_ref(), m.query.head),
                         dates,
+                        None,
                         frame,
                     )?;
                 }
@@ -919,9 +908,17 @@ fn find_entry(last: u32, x: u16, at: impl Fn(usize) -> Option<(u16, u32)>) -> u3
     0
 }
 
+/// What a [`Member`] computes, with its body or value.
+pub(super) fn what(m: &Member) -> What<'_> {
+    match m.of {
+        MemberOf::Quant(q) => What::Quant(q, m.expr.as_ref()),
+        MemberOf::Agg(a) => What::Agg(a, m.expr.as_ref()),
+    }
+}
+
 /// A quantifier or an aggregate, with its body or value.
 #[derive(Clone, Copy)]
-enum What<'e> {
+pub(super) enum What<'e> {
     Quant(Quant, Option<&'e Expr>),
     Agg(Agg, Option<&'e Expr>),
 }
@@ -956,7 +953,7 @@ fn key_codes(key: &[Slot], frame: &[V]) -> Option<KeyCodes> {
 }
 
 /// What a quantifier or an aggregate has gathered from the matches so far.
-enum Acc {
+pub(super) enum Acc {
     /// Exists, no, every: a (counter)example found, an unknown one seen.
     Quant {
         found: bool,
@@ -970,7 +967,7 @@ enum Acc {
 }
 
 impl Acc {
-    fn new(what: What<'_>) -> Acc {
+    pub(super) fn new(what: What<'_>) -> Acc {
         match what {
             What::Quant(..) => Acc::Quant {
                 found: false,
@@ -985,19 +982,20 @@ impl Acc {
     /// Adds the match bound in `frame`; `true` when the value is decided
     /// (an example found: no later match changes it).
     #[inline(always)]
-    fn add(
+    pub(super) fn add(
         &mut self,
         cx: &mut Ctx<'_>,
         what: What<'_>,
         (filter, head): (Option<&Expr>, Slot),
         (date_f, time_f): (Option<crate::graph::FieldId>, Option<crate::graph::FieldId>),
+        fast: Option<(&Fast, crate::graph::NodeIx)>,
         frame: &mut [V],
     ) -> R<bool> {
         match (self, what) {
             // Kleene: exists is true on a true filter, false when every filter is false.
             (Acc::Quant { found, unknown }, What::Quant(q, body)) => {
                 let f = match filter {
-                    Some(f) => cx.cond(f, frame)?,
+                    Some(f) => cx.filter(f, fast, frame)?,
                     None => Some(true),
                 };
                 match q {
@@ -1031,7 +1029,7 @@ impl Acc {
             }
             (acc, What::Agg(agg, value)) => {
                 if let Some(f) = filter
-                    && cx.cond(f, frame)? != Some(true)
+                    && cx.filter(f, fast, frame)? != Some(true)
                 {
                     return Ok(false);
                 }
@@ -1043,9 +1041,22 @@ impl Acc {
                         }
                     }
                     Acc::Fold(acc) => {
-                        let v = match value {
-                            Some(v) => cx.eval(v, frame)?,
-                            None => V::Absent,
+                        let v = match (value, fast) {
+                            (
+                                Some(_),
+                                Some((
+                                    Fast {
+                                        value: FastValue::Field(f, ty),
+                                        ..
+                                    },
+                                    n,
+                                )),
+                            ) => {
+                                cx.g.field(n, *f)
+                                    .map_or(V::Absent, |v| V::from_stored(v, ty))
+                            }
+                            (Some(v), _) => cx.eval(v, frame)?,
+                            (None, _) => V::Absent,
                         };
                         fold(agg, acc, v);
                     }
@@ -1057,7 +1068,7 @@ impl Acc {
         }
     }
 
-    fn finish(self, what: What<'_>) -> V {
+    pub(super) fn finish(self, what: What<'_>) -> V {
         match (self, what) {
             (Acc::Quant { found, unknown }, What::Quant(q, _)) => {
                 let exists = if found {
@@ -1196,6 +1207,34 @@ fn holds(op: crate::syntax::ast::CmpOp, o: std::cmp::Ordering) -> bool {
         CmpOp::Gt => o == Greater,
         CmpOp::Ge => o != Less,
     }
+}
+
+/// `v.f is …` on the stored field (`None`: absent).
+pub(super) fn stored_is(stored: Option<&Value>, test: &Test) -> bool {
+    match test {
+        Test::Absent => stored.is_none(),
+        Test::Present => stored.is_some(),
+        Test::True => matches!(stored, Some(Value::Bool(true))),
+        Test::False => matches!(stored, Some(Value::Bool(false))),
+        Test::Equals(c) => {
+            matches!((stored, c), (Some(Value::Enum(a)), Const::Enum(_, b)) if a == b)
+        }
+    }
+}
+
+/// `v.f in [c1, c2, …]` on the present stored field `a`: `None` when an
+/// item is not a constant (`None`) or not comparable with it, unless an
+/// earlier one is equal.
+pub(super) fn stored_in<'a>(
+    a: &Value,
+    items: impl Iterator<Item = Option<&'a Const>>,
+) -> Option<bool> {
+    for c in items {
+        if stored_equals_const(a, c?)? {
+            return Some(true);
+        }
+    }
+    Some(false)
 }
 
 /// `v is …` (never unknown).

@@ -6,6 +6,7 @@
 
 pub mod explain;
 mod expr;
+mod kernel;
 mod query;
 pub mod value;
 
@@ -107,7 +108,7 @@ pub(crate) struct Ctx<'c> {
     /// How often each [`Grouped`] id was evaluated before its table was built.
     pub(crate) grouped_uses: Vec<u32>,
     /// The last values of each [`Family`], with the values of its key then.
-    pub(crate) families: Vec<Option<(expr::KeyCodes, Vec<V>)>>,
+    pub(crate) families: Vec<Option<(expr::KeyCodes, kernel::Values)>>,
     /// Sources without an edge of a kind, per (kind, edge kind, enum index used).
     pub(crate) edgeless: HashMap<EdgelessKey, Arc<[NodeIx]>>,
     steps: u64,

@@ -401,7 +401,12 @@ impl<'c> Ctx<'c> {
         Ok(true)
     }
 
-    fn test_passes(&mut self, stored: Option<&Value>, t: &FieldTest, frame: &mut [V]) -> R<bool> {
+    pub(super) fn test_passes(
+        &mut self,
+        stored: Option<&Value>,
+        t: &FieldTest,
+        frame: &mut [V],
+    ) -> R<bool> {
         use crate::syntax::ast::CmpOp;
         // `penalty = k`, `k` a bound variable: compared in place.
         if let (Expr::Local(s), Some(op @ (CmpOp::Eq | CmpOp::Ne))) = (&t.value, t.op)
@@ -415,30 +420,37 @@ impl<'c> Ctx<'c> {
             }
         }
         let want = self.eval(&t.value, frame)?;
-        // An absent field, or an unknown value compared with, makes the test unknown.
-        let Some(stored) = stored else {
-            return Ok(false);
-        };
-        if let (Some(op), Some(eq)) = (t.op, stored_equals(stored, &want)) {
-            match op {
-                CmpOp::Eq => return Ok(eq),
-                CmpOp::Ne => return Ok(!eq),
-                _ => {}
-            }
-        }
-        let v = V::from_stored(stored, &t.ty);
-        let v = &v;
-        let r = match t.op {
-            Some(op) => compare(op, v, &want),
-            None => match &want {
-                V::List(items) if v.is_present() => {
-                    V::Bool(items.iter().any(|i| equal(v, i) == Some(true)))
-                }
-                _ => V::Absent,
-            },
-        };
-        Ok(matches!(r, V::Bool(true)))
+        Ok(test_against(stored, t, &want))
     }
+}
+
+/// Whether a stored field (`None`: absent) passes a test against the value
+/// `want` of the test's expression.
+pub(super) fn test_against(stored: Option<&Value>, t: &FieldTest, want: &V) -> bool {
+    use crate::syntax::ast::CmpOp;
+    // An absent field, or an unknown value compared with, makes the test unknown.
+    let Some(stored) = stored else {
+        return false;
+    };
+    if let (Some(op), Some(eq)) = (t.op, stored_equals(stored, want)) {
+        match op {
+            CmpOp::Eq => return eq,
+            CmpOp::Ne => return !eq,
+            _ => {}
+        }
+    }
+    let v = V::from_stored(stored, &t.ty);
+    let v = &v;
+    let r = match t.op {
+        Some(op) => compare(op, v, want),
+        None => match want {
+            V::List(items) if v.is_present() => {
+                V::Bool(items.iter().any(|i| equal(v, i) == Some(true)))
+            }
+            _ => V::Absent,
+        },
+    };
+    matches!(r, V::Bool(true))
 }
 
 /// An edge step to a new variable, resolved for one start node.
@@ -476,7 +488,7 @@ pub(crate) fn enum_index(tests: &[FieldTest]) -> Option<(FieldId, u16)> {
 /// A field test against a constant (`type = detention`, `penalty in [life, death]`)
 /// decided on the stored value, without building values: `None` when the test
 /// is not of that shape and must be evaluated.
-fn const_test(stored: Option<&Value>, t: &FieldTest) -> Option<bool> {
+pub(super) fn const_test(stored: Option<&Value>, t: &FieldTest) -> Option<bool> {
     use crate::syntax::ast::CmpOp;
     // Against a constant without building its value: this runs for every
     // node an indexed scan or an edge step reaches.
