@@ -330,6 +330,19 @@ fn combined_punishment_reads_a_table_and_walks_the_sentences_once() {
         panic!("{:?}", m.query.steps);
     };
     assert_eq!(node_tests.len(), 1);
+    // The `where` right after `k in [...]`: a review reads the table for
+    // each `k` before binding it, and binds only those that may pass.
+    let each = r
+        .plan
+        .iter()
+        .position(|op| matches!(op, Op::Each(..)))
+        .expect("k in [...]");
+    assert!(
+        matches!(&r.plan[each + 1], Op::Cond(Expr::Compare(first, _), _)
+            if matches!(&**first, Expr::Agg(_, _, q) if q.grouped.is_some())),
+        "{:?}",
+        r.plan
+    );
     assert!(bounds.is_empty(), "{bounds:?}");
     let fam = families(part(&p, "cn.cl.069.combined_punishment", "bounds"));
     assert_eq!(fam.len(), 4, "{fam:?}");

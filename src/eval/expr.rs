@@ -773,6 +773,52 @@ impl<'c> Ctx<'c> {
         Ok(Some(t.get(a, x).clone()))
     }
 
+    /// Whether the `where` test `next` that follows `for x in [...]` fails
+    /// for the value `x` of the list, read from a table already built: a
+    /// [`Grouped`] aggregate over `x` compared with an integer (`(count s:
+    /// sentence(penalty = x) -imposed_on-> d) >= 2`) or a grouped
+    /// quantifier. `false` when it may pass or cannot be told without
+    /// evaluating it (no table yet, an unknown anchor, a value not an
+    /// integer): the test then runs as written, and gives what the table
+    /// gives here.
+    pub(crate) fn table_rejects(
+        &self,
+        next: Option<&Op>,
+        x: Slot,
+        value: u16,
+        frame: &[V],
+    ) -> bool {
+        let Some(Op::Cond(test, _)) = next else {
+            return false;
+        };
+        let (query, bound) = match test {
+            Expr::Compare(first, rest) => match (&**first, rest.as_slice()) {
+                (Expr::Agg(_, _, q), [(op, Expr::Const(Const::Int(c)))]) => (q, Some((*op, *c))),
+                _ => return false,
+            },
+            Expr::Quant(_, q, _) => (q, None),
+            _ => return false,
+        };
+        let Some(g) = query.grouped.as_deref() else {
+            return false;
+        };
+        if g.value != Expr::Local(x) {
+            return false;
+        }
+        let (Some(V::Node(a)), Some(Some(t))) = (
+            frame.get(g.anchor.0 as usize),
+            self.grouped.get(g.id as usize),
+        ) else {
+            return false;
+        };
+        match (t.get(*a, value), bound) {
+            (V::Int(n), Some((op, c))) => !holds(op, n.cmp(&c)),
+            // A quantifier passes only when true.
+            (v, None) => *v != V::Bool(true),
+            _ => false,
+        }
+    }
+
     /// One pass over the nodes the step reaches and their edges back to
     /// the anchors: each anchor's matches come in the order a walk from it
     /// finds them (by the reached node's id, then the edge's fields).

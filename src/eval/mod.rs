@@ -258,8 +258,19 @@ impl<'c> Ctx<'c> {
             }
             Op::Each(slot, Expr::List(items)) => {
                 // A list written out: its items one by one, the list never built.
+                // (A plan's `where` on a grouped table is read before binding.)
+                let next = if self.cov.is_none() {
+                    ops.get(i + 1)
+                } else {
+                    None
+                };
                 for x in items {
                     self.tick()?;
+                    if let Expr::Const(Const::Enum(_, value)) = x
+                        && self.table_rejects(next, *slot, *value, frame)
+                    {
+                        continue;
+                    }
                     let v = self.eval(x, frame)?;
                     set(frame, *slot, v);
                     if !self.bindings(ops, i + 1, frame, k)? {
