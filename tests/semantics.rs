@@ -1152,6 +1152,51 @@ table rate(region: text) {
     assert_eq!(s(no_date, json!("CN-SH")), "<5>");
 }
 
+/// Tables keyed by enum values and integers are looked up through an index:
+/// the first row of a key wins, an unknown key or one with no row finds the
+/// default row (or nothing).
+#[test]
+fn tables_keyed_by_enums_and_integers() {
+    let defs = r#"
+table range(p: penalty, tier: int) {
+  columns low: int
+  row fixed_term, 1: 6
+  row fixed_term, 2: 36
+  row life, 1: 999
+  row fixed_term, 1: 7
+}
+table rank(p: penalty) {
+  columns n: int
+  row life: 2
+  row default: 0
+  row fixed_term: 1
+  row life: 3
+}
+"#;
+    let e = case(
+        json!([
+            {"id": "k", "kind": "case", "procedure": "ordinary"},
+            {"id": "h", "kind": "event", "type": "hearing", "date": "2024-03-01", "days": 2},
+        ]),
+        json!([]),
+    );
+    let s = |x: &str| show_in(defs, x, &e);
+    let h = "(earliest e: event)";
+    assert_eq!(s("range(fixed_term, 1).low"), "<6>");
+    assert_eq!(s(&format!("range(fixed_term, {h}.days).low")), "<36>");
+    assert_eq!(s("range(life, 1).low"), "<999>");
+    // No row and no default row, or an unknown key: nothing.
+    assert_eq!(s("range(exempt, 1).low"), "<?>");
+    assert_eq!(s(&format!("range(fixed_term, {h}.months).low")), "<?>");
+    assert_eq!(s("rank(life).n"), "<2>");
+    assert_eq!(s("rank(fixed_term).n"), "<1>");
+    assert_eq!(s("rank(exempt).n"), "<0>");
+    assert_eq!(
+        s(&format!("rank(if {h}.public then life else fixed_term).n")),
+        "<0>"
+    );
+}
+
 #[test]
 fn calendar_working_days() {
     let cal = r#"

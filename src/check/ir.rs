@@ -818,6 +818,98 @@ pub struct Table {
     pub dated: bool,
     /// The rows, in order.
     pub rows: Vec<TableRow>,
+    /// Where a lookup finds its row without comparing keys row by row; see
+    /// [`TableIndex`].
+    pub index: Option<TableIndex>,
+}
+
+/// A table's rows by key, for a table without dates of force whose keys
+/// are enum values, integers or one text: the first row of each key (the
+/// one a lookup would find scanning in order), and the default row.
+#[derive(Clone, Debug, Default)]
+pub struct TableIndex {
+    /// Rows by their keys' codes ([`TableIndex::code`]).
+    pub rows: std::collections::HashMap<IndexKey, u32, foldhash::fast::RandomState>,
+    /// The first row without keys.
+    pub default: Option<u32>,
+}
+
+/// A key of a [`TableIndex`].
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum IndexKey {
+    /// Enum values and integers, at most two.
+    Codes([u128; 2]),
+    /// One text.
+    Text(Arc<str>),
+}
+
+impl TableIndex {
+    /// The most keys an index covers.
+    pub const MAX_KEYS: usize = 2;
+
+    /// The index of a table's rows, when it has one.
+    pub fn build(keys: &[Ty], dated: bool, rows: &[TableRow]) -> Option<TableIndex> {
+        if dated || keys.len() > Self::MAX_KEYS {
+            return None;
+        }
+        let mut index = TableIndex::default();
+        for (i, r) in rows.iter().enumerate() {
+            match &r.keys {
+                None => {
+                    index.default.get_or_insert(i as u32);
+                }
+                Some(ks) => {
+                    let key = Self::key(ks.iter().map(Self::const_code))?;
+                    index.rows.entry(key).or_insert(i as u32);
+                }
+            }
+        }
+        Some(index)
+    }
+
+    /// The key of values' codes; `None` when a value has none or there
+    /// are too many.
+    pub fn key(codes: impl Iterator<Item = Option<KeyPart>>) -> Option<IndexKey> {
+        let mut out = [0u128; 2];
+        for (n, c) in codes.enumerate() {
+            match c? {
+                KeyPart::Code(x) => *out.get_mut(n)? = x,
+                KeyPart::Text(s) if n == 0 => return Some(IndexKey::Text(s)),
+                KeyPart::Text(_) => return None,
+            }
+        }
+        Some(IndexKey::Codes(out))
+    }
+
+    /// A constant key's part: enum values and integers are codes.
+    fn const_code(c: &Const) -> Option<KeyPart> {
+        match c {
+            Const::Enum(_, x) => Some(KeyPart::enum_value(*x)),
+            Const::Int(i) => Some(KeyPart::int(*i)),
+            Const::Text(s) => Some(KeyPart::Text(s.clone())),
+            _ => None,
+        }
+    }
+}
+
+/// One key's part in a [`TableIndex`] (see [`TableIndex::key`]).
+pub enum KeyPart {
+    /// An enum value (tagged 1, its index) or an integer (tagged 2).
+    Code(u128),
+    /// A text.
+    Text(Arc<str>),
+}
+
+impl KeyPart {
+    /// An enum value's part (its index; the enum is the column's).
+    pub fn enum_value(x: u16) -> KeyPart {
+        KeyPart::Code(1 << 64 | u128::from(x))
+    }
+
+    /// An integer's part.
+    pub fn int(i: i64) -> KeyPart {
+        KeyPart::Code(2 << 64 | u128::from(i as u64))
+    }
 }
 
 /// A checked table row.

@@ -297,12 +297,14 @@ impl<'a> Checker<'a> {
         }
         let id = TableId(self.tables.len() as u32);
         self.table_index.insert(t.name.name.clone(), id);
+        let index = TableIndex::build(&keys, dated, &rows);
         self.tables.push(Table {
             name: t.name.name.clone(),
             keys,
             columns,
             dated,
             rows,
+            index,
         });
     }
 

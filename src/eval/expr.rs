@@ -507,6 +507,17 @@ impl<'c> Ctx<'c> {
             return V::Absent;
         };
         let nkeys = table.keys.len();
+        if let Some(index) = &table.index
+            && let Some(key) = TableIndex::key(args.iter().take(nkeys).map(key_part))
+        {
+            // (No dates of force: every row is in force.)
+            return index
+                .rows
+                .get(&key)
+                .copied()
+                .or(index.default)
+                .map_or(V::Absent, |i| V::Row(t, i));
+        }
         let on = if table.dated {
             match args.get(nkeys) {
                 Some(V::Date(d)) => Some(*d),
@@ -1252,6 +1263,18 @@ fn holds(op: crate::syntax::ast::CmpOp, o: std::cmp::Ordering) -> bool {
         CmpOp::Le => o != Greater,
         CmpOp::Gt => o == Greater,
         CmpOp::Ge => o != Less,
+    }
+}
+
+/// A lookup argument's part of a [`TableIndex`] key: `None` for a value
+/// that no key of an index equals, or that must be compared as written (a
+/// decimal against an integer key).
+fn key_part(v: &V) -> Option<KeyPart> {
+    match v {
+        V::Enum(_, x) => Some(KeyPart::enum_value(*x)),
+        V::Int(i) => Some(KeyPart::int(*i)),
+        V::Text(s) => Some(KeyPart::Text(s.clone())),
+        _ => None,
     }
 }
 
