@@ -116,10 +116,10 @@ pub struct CaseGraph {
     /// (kind, source, fields).
     in_start: Vec<u32>,
     in_list: Vec<EdgeIx>,
-    /// The kinds of `out_list`'s and `in_list`'s edges, position for position:
-    /// finding a node's edges of one kind searches these short arrays.
-    out_kinds: Vec<EdgeKindId>,
-    in_kinds: Vec<EdgeKindId>,
+    /// Each node's edges of `out_list` and `in_list` by kind: finding a
+    /// node's edges of one kind scans its few runs.
+    out_runs: Runs,
+    in_runs: Runs,
     /// Heap bytes of text and list values, each shared text counted once.
     value_heap: usize,
 }
@@ -325,40 +325,42 @@ impl CaseGraph {
         }
     }
 
-    /// The sub-slice of `edges` whose kind is `k`; `kinds` are the edges'
-    /// kinds, position for position, sorted.
-    fn of_kind<'s>(edges: &'s [EdgeIx], kinds: &[EdgeKindId], k: EdgeKindId) -> &'s [EdgeIx] {
-        // Most nodes have a handful of edges: a scan beats two binary searches.
-        let (lo, n) = if kinds.len() <= 8 {
-            let lo = kinds.iter().position(|&x| x >= k).unwrap_or(kinds.len());
-            let rest = kinds.get(lo..).unwrap_or_default();
-            (lo, rest.iter().position(|&x| x != k).unwrap_or(rest.len()))
-        } else {
-            let lo = kinds.partition_point(|&x| x < k);
-            let rest = kinds.get(lo..).unwrap_or_default();
-            (lo, rest.partition_point(|&x| x <= k))
-        };
-        edges.get(lo..lo + n).unwrap_or_default()
+    /// Node `i`'s edges of kind `k` in `list` (`start`: where each node's
+    /// edges begin), found among its runs.
+    fn of_kind<'s>(
+        list: &'s [EdgeIx],
+        start: &[u32],
+        runs: &Runs,
+        i: usize,
+        k: EdgeKindId,
+    ) -> &'s [EdgeIx] {
+        let mut lo = start.get(i).copied().unwrap_or(0);
+        for &(kind, end) in span(&runs.start, &runs.runs, i) {
+            if kind == k {
+                return list.get(lo as usize..end as usize).unwrap_or_default();
+            }
+            if kind > k {
+                break;
+            }
+            lo = end;
+        }
+        &[]
     }
 
     /// The edges of kind `k` leaving `n`, sorted by (target id, edge fields).
     pub fn out_edges(&self, n: NodeIx, k: EdgeKindId) -> &[EdgeIx] {
-        let i = n.index();
         Self::of_kind(
-            span(&self.out_start, &self.out_list, i),
-            span(&self.out_start, &self.out_kinds, i),
+            &self.out_list,
+            &self.out_start,
+            &self.out_runs,
+            n.index(),
             k,
         )
     }
 
     /// The edges of kind `k` entering `n`, sorted by (source id, edge fields).
     pub fn in_edges(&self, n: NodeIx, k: EdgeKindId) -> &[EdgeIx] {
-        let i = n.index();
-        Self::of_kind(
-            span(&self.in_start, &self.in_list, i),
-            span(&self.in_start, &self.in_kinds, i),
-            k,
-        )
+        Self::of_kind(&self.in_list, &self.in_start, &self.in_runs, n.index(), k)
     }
 
     /// Every edge leaving `n`, sorted by (kind, target id, fields).
@@ -428,7 +430,8 @@ impl CaseGraph {
             + self.id_text.capacity()
             + u32s * size_of::<u32>()
             + ixs * size_of::<u32>()
-            + (self.out_kinds.capacity() + self.in_kinds.capacity()) * size_of::<EdgeKindId>()
+            + self.out_runs.heap_bytes()
+            + self.in_runs.heap_bytes()
             + gn * size_of::<petgraph::graph::Node<KindId, u32>>()
             + ge * size_of::<petgraph::graph::Edge<EdgeKindId, u32>>()
             + self.node_fields.heap_bytes()
@@ -505,6 +508,47 @@ fn prefix_sums(counts: &[u32]) -> Option<Vec<u32>> {
         start.push(acc);
     }
     Some(start)
+}
+
+/// Each node's edges of a list by kind: node n's runs are
+/// `runs[start[n]..start[n+1]]`, each (kind, end): the position in the list
+/// after its last edge of that kind (a run begins where the one before it
+/// ends, the first where the node's edges begin).
+#[derive(Clone, Debug, Default)]
+struct Runs {
+    start: Vec<u32>,
+    runs: Vec<(EdgeKindId, u32)>,
+}
+
+impl Runs {
+    /// The runs of the edges at `edge_start[n]..edge_start[n+1]` for each
+    /// node, whose kinds (`kind(position)`) are sorted.
+    fn new(edge_start: &[u32], kind: impl Fn(usize) -> EdgeKindId) -> Option<Runs> {
+        let mut out = Runs {
+            start: Vec::with_capacity(edge_start.len()),
+            runs: vec![],
+        };
+        out.start.push(0);
+        for w in edge_start.windows(2) {
+            let &[s, e] = w else { continue };
+            let first = out.runs.len();
+            for p in s..e {
+                let k = kind(p as usize);
+                let mine = out.runs.len() > first;
+                match out.runs.last_mut() {
+                    Some((last, end)) if mine && *last == k => *end = p + 1,
+                    _ => out.runs.push((k, p + 1)),
+                }
+            }
+            out.start.push(u32::try_from(out.runs.len()).ok()?);
+        }
+        Some(out)
+    }
+
+    fn heap_bytes(&self) -> usize {
+        self.start.capacity() * size_of::<u32>()
+            + self.runs.capacity() * size_of::<(EdgeKindId, u32)>()
+    }
 }
 
 /// Counting sort of (key, item) pairs (keys < `buckets`), stable, so items
@@ -675,15 +719,16 @@ pub(crate) fn assemble(
         }
     }
     let out_list: Vec<EdgeIx> = graph.edge_indices().map(EdgeIx::from).collect();
-    let in_kinds: Vec<EdgeKindId> = in_list
-        .iter()
-        .map(|e| {
-            kinds
-                .get(e.index())
-                .copied()
-                .unwrap_or(EdgeKindId(u16::MAX))
-        })
-        .collect();
+    let out_start = prefix_sums(&out_counts)?;
+    let kind_of = |list: &[EdgeIx], p: usize| {
+        list.get(p)
+            .and_then(|e| kinds.get(e.index()))
+            .copied()
+            .unwrap_or(EdgeKindId(u16::MAX))
+    };
+    let out_runs = Runs::new(&out_start, |p| kind_of(&out_list, p))?;
+    let in_runs = Runs::new(&in_start, |p| kind_of(&in_list, p))?;
+    drop(kinds);
 
     let mut g = CaseGraph {
         schema,
@@ -698,12 +743,12 @@ pub(crate) fn assemble(
         enum_base,
         enum_start,
         enum_nodes,
-        out_start: prefix_sums(&out_counts)?,
+        out_start,
         out_list,
         in_start,
         in_list,
-        out_kinds: kinds,
-        in_kinds,
+        out_runs,
+        in_runs,
         value_heap: 0,
     };
     g.value_heap = value_heap(&g);
