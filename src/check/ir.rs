@@ -632,6 +632,19 @@ pub struct Fast {
     pub filter: FastCond,
     /// An aggregate's value's shape.
     pub value: FastValue,
+    /// `count` without a filter, or `sum`/`product`/`min`/`max` of a field
+    /// of the node reached without a filter: added to without the general
+    /// accumulator's dispatch.
+    pub plain: Option<PlainAgg>,
+}
+
+/// A [`Fast`] member that every match adds to.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PlainAgg {
+    /// `count`
+    Count,
+    /// `sum`, `product`, `min` or `max` of `s.f`.
+    Fold(Agg, FieldId, Ty),
 }
 
 /// A filter read in place on the node reached.

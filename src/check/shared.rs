@@ -47,6 +47,7 @@
 
 use super::ir::*;
 use crate::graph::FieldId;
+use crate::syntax::ast::Agg;
 use std::collections::{BTreeSet, HashMap};
 
 /// Makes [`Grouped`] the quantifiers and aggregates of the rules' plans and
@@ -608,7 +609,23 @@ fn kernel_of(q: &Query, members: Vec<Member>) -> Option<Kernel> {
                 }
                 _ => FastValue::General,
             };
-            (m, Fast { filter, value })
+            let plain = match (&m.of, &m.filter, &value) {
+                (MemberOf::Agg(Agg::Count), None, _) => Some(PlainAgg::Count),
+                (
+                    MemberOf::Agg(a @ (Agg::Sum | Agg::Product | Agg::Min | Agg::Max)),
+                    None,
+                    FastValue::Field(f, ty),
+                ) => Some(PlainAgg::Fold(*a, *f, ty.clone())),
+                _ => None,
+            };
+            (
+                m,
+                Fast {
+                    filter,
+                    value,
+                    plain,
+                },
+            )
         })
         .collect();
     Some(Kernel {

@@ -697,8 +697,9 @@ impl<'c> Ctx<'c> {
         };
         let id = f.id as usize;
         let index = f.index as usize;
+        // (Element by element: the codes past the key's length are zeros.)
         if let Some(Some((k, values))) = self.families.get(id)
-            && *k == key
+            && k.iter().zip(&key).take(f.key.len()).all(|(a, b)| a == b)
         {
             return Ok(values.get(index).cloned());
         }
@@ -1191,7 +1192,7 @@ fn keep_best(
 
 /// `sum`, `product`, `min`, `max`: combines a present value into `acc`.
 #[inline]
-fn fold(agg: Agg, acc: &mut Option<V>, v: V) {
+pub(super) fn fold(agg: Agg, acc: &mut Option<V>, v: V) {
     if !v.is_present() {
         return;
     }

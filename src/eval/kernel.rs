@@ -6,7 +6,7 @@
 //! the walk's (`tests/differential.rs` checks them against the reference
 //! evaluator).
 
-use super::expr::{Acc, R, stored_in, stored_is, what};
+use super::expr::{Acc, R, fold, stored_in, stored_is, what};
 use super::query::{const_test, test_against};
 use super::value::V;
 use super::{Ctx, set};
@@ -98,6 +98,21 @@ impl Ctx<'_> {
             for ((m, fast), (acc, decided)) in k.members.iter().zip(accs.iter_mut()) {
                 if *decided {
                     continue;
+                }
+                // (What `Acc::add` does for these, without its dispatch.)
+                match (&fast.plain, &mut *acc) {
+                    (Some(PlainAgg::Count), Acc::Count(c)) => {
+                        *c += 1;
+                        all = false;
+                        continue;
+                    }
+                    (Some(PlainAgg::Fold(agg, f, ty)), Acc::Fold(a)) => {
+                        let v = g.field(n, *f).map_or(V::Absent, |v| V::from_stored(v, ty));
+                        fold(*agg, a, v);
+                        all = false;
+                        continue;
+                    }
+                    _ => {}
                 }
                 *decided = acc.add(
                     self,
