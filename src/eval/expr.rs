@@ -855,9 +855,14 @@ impl<'c> Ctx<'c> {
         };
         let g = self.g;
         let dates = self.date_fields(m.query.head_kind);
-        let heads = match super::query::enum_index(node_tests) {
-            Some((f, v)) => g.nodes_with_enum(*kind, f, v),
-            None => g.nodes_of_kind(*kind),
+        // The nodes the enum index gives pass the test it serves: the others are run.
+        let (heads, before, after) = match super::query::enum_index_at(node_tests) {
+            Some((i, f, v)) => (
+                g.nodes_with_enum(*kind, f, v),
+                node_tests.get(..i).unwrap_or_default(),
+                node_tests.get(i + 1..).unwrap_or_default(),
+            ),
+            None => (g.nodes_of_kind(*kind), node_tests.as_slice(), &[][..]),
         };
         // `row_of[anchor]`: 1 + the anchor's last entry; each entry links to
         // the anchor's previous one (another group).
@@ -865,7 +870,7 @@ impl<'c> Ctx<'c> {
         let mut entries: Vec<(u16, u32, Acc, bool)> = Vec::with_capacity(heads.len());
         for &h in heads {
             self.tick()?;
-            if !self.node_passes(h, node_tests, frame)? {
+            if !self.node_passes(h, before, frame)? || !self.node_passes(h, after, frame)? {
                 continue;
             }
             let Some(Value::Enum(x)) = g.field(h, m.field) else {

@@ -477,12 +477,20 @@ pub(crate) fn anchored_at_unknown(q: &Query, frame: &[V]) -> bool {
 /// The first `field = value` test on a (single) enum field, which the enum
 /// index serves.
 pub(crate) fn enum_index(tests: &[FieldTest]) -> Option<(FieldId, u16)> {
-    tests.iter().find_map(|t| match (&t.ty, t.op, &t.value) {
-        (Ty::Enum(_), Some(crate::syntax::ast::CmpOp::Eq), Expr::Const(Const::Enum(_, v))) => {
-            Some((t.field, *v))
-        }
-        _ => None,
-    })
+    enum_index_at(tests).map(|(_, f, v)| (f, v))
+}
+
+/// [`enum_index`], with the test's position among `tests`.
+pub(crate) fn enum_index_at(tests: &[FieldTest]) -> Option<(usize, FieldId, u16)> {
+    tests
+        .iter()
+        .enumerate()
+        .find_map(|(i, t)| match (&t.ty, t.op, &t.value) {
+            (Ty::Enum(_), Some(crate::syntax::ast::CmpOp::Eq), Expr::Const(Const::Enum(_, v))) => {
+                Some((i, t.field, *v))
+            }
+            _ => None,
+        })
 }
 
 /// A field test against a constant (`type = detention`, `penalty in [life, death]`)
