@@ -110,7 +110,7 @@ pub(crate) struct Ctx<'c> {
     /// The last values of each [`Family`], with the values of its key then.
     pub(crate) families: Vec<Option<(expr::KeyCodes, kernel::Values)>>,
     /// Sources without an edge of a kind, per (kind, edge kind, enum index used).
-    pub(crate) edgeless: HashMap<EdgelessKey, Arc<[NodeIx]>>,
+    pub(crate) edgeless: HashMap<EdgelessKey, Arc<[NodeIx]>, foldhash::fast::RandomState>,
     steps: u64,
     budget: u64,
     rule: String,
@@ -195,7 +195,7 @@ impl<'c> Ctx<'c> {
                 .collect(),
             grouped_uses: vec![0; prog.grouped as usize],
             families: vec![None; prog.families as usize],
-            edgeless: HashMap::new(),
+            edgeless: HashMap::default(),
             steps: 0,
             budget,
             rule: String::new(),
