@@ -814,7 +814,7 @@ impl<'c> Ctx<'c> {
         let Some(g) = query.grouped.as_deref() else {
             return false;
         };
-        if g.value != Expr::Local(x) {
+        if !matches!(g.value, Expr::Local(s) if s == x) {
             return false;
         }
         let (Some(V::Node(a)), Some(Some(t))) = (
