@@ -169,9 +169,14 @@ impl Arena {
     }
 
     fn get(&self, i: usize, f: FieldId) -> Option<&Value> {
-        let (slots, vals) = self.item(i);
-        let p = slots.iter().position(|s| *s == f)?;
-        vals.get(p)
+        let (s, e) = self.range(i);
+        // (Slots are sorted: past `f`, it is absent.)
+        for (p, x) in self.slot.get(s..e)?.iter().enumerate() {
+            if *x >= f {
+                return if *x == f { self.val.get(s + p) } else { None };
+            }
+        }
+        None
     }
 
     fn heap_bytes(&self) -> usize {
