@@ -1152,7 +1152,8 @@ table rate(region: text) {
     assert_eq!(s(no_date, json!("CN-SH")), "<5>");
 }
 
-/// Tables keyed by enum values and integers are looked up through an index:
+/// Tables keyed by enum values, integers or one text are looked up through
+/// an index (a text with another key is compared as written):
 /// the first row of a key wins, an unknown key or one with no row finds the
 /// default row (or nothing).
 #[test]
@@ -1171,6 +1172,12 @@ table rank(p: penalty) {
   row default: 0
   row fixed_term: 1
   row life: 3
+}
+table quota(region: text, tier: int) {
+  columns n: int
+  row "CN-SH", 1: 10
+  row "CN-SH", 2: 20
+  row default: 0
 }
 "#;
     let e = case(
@@ -1195,6 +1202,11 @@ table rank(p: penalty) {
         s(&format!("rank(if {h}.public then life else fixed_term).n")),
         "<0>"
     );
+    // A text and an integer: both keys count (an index keyed by the text
+    // alone would give the first row).
+    assert_eq!(s("quota(\"CN-SH\", 2).n"), "<20>");
+    assert_eq!(s(&format!("quota(\"CN-SH\", {h}.days).n")), "<20>");
+    assert_eq!(s(&format!("quota(\"CN-SH\", {h}.months).n")), "<0>");
 }
 
 #[test]

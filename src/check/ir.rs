@@ -850,8 +850,8 @@ pub struct TableIndex {
 /// A key of a [`TableIndex`].
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum IndexKey {
-    /// Enum values and integers, at most two.
-    Codes([u128; 2]),
+    /// Enum values and integers, at most [`TableIndex::MAX_KEYS`].
+    Codes([u128; TableIndex::MAX_KEYS]),
     /// One text.
     Text(Arc<str>),
 }
@@ -880,18 +880,20 @@ impl TableIndex {
         Some(index)
     }
 
-    /// The key of values' codes; `None` when a value has none or there
-    /// are too many.
+    /// The key of values' codes; `None` when a value has none, when there
+    /// are too many, or when a text is not the only value.
     pub fn key(codes: impl Iterator<Item = Option<KeyPart>>) -> Option<IndexKey> {
-        let mut out = [0u128; 2];
+        let mut out = [0u128; Self::MAX_KEYS];
+        let mut text = None;
         for (n, c) in codes.enumerate() {
             match c? {
+                _ if text.is_some() => return None,
                 KeyPart::Code(x) => *out.get_mut(n)? = x,
-                KeyPart::Text(s) if n == 0 => return Some(IndexKey::Text(s)),
+                KeyPart::Text(s) if n == 0 => text = Some(s),
                 KeyPart::Text(_) => return None,
             }
         }
-        Some(IndexKey::Codes(out))
+        Some(text.map_or(IndexKey::Codes(out), IndexKey::Text))
     }
 
     /// A constant key's part: enum values and integers are codes.

@@ -1,6 +1,7 @@
 //! Stage 2, which quantifiers and aggregates a review computes together:
 //! for all their anchors at once ([`Grouped`]), or with the others of the
-//! rule over the same pattern ([`Family`]). Both give the values the
+//! rule over the same pattern ([`Family`]); and which run as a plain loop
+//! ([`Kernel`]). All three give the values the
 //! clauses as written give (`tests/differential.rs` checks them against the
 //! reference evaluator); what changes is how many steps a review takes, so a
 //! rule near its step budget may stop sooner or later than before.
@@ -40,10 +41,23 @@
 //! `exists` alone stops at its first example, an aggregate walks every match
 //! anyway.
 //!
+//! ## Kernels
+//!
+//! A quantifier or aggregate (or family) over one edge step from a bound
+//! node to a new variable, without an edge variable or edge tests, and
+//! whose node tests compare with constants, outer variables or their
+//! fields, gets a [`Kernel`]: the loop `src/eval/kernel.rs` runs over the
+//! node's edges, with the outer values its tests compare with read once
+//! and the commonest filters and values read on the stored field. Unlike
+//! tables and families, kernels are given in messages and definitions too:
+//! they change how a query's value is computed, not how often. A kernel
+//! holds its own copy of its members' filters, bodies and values, so
+//! [`kernels`] runs after every pass that rewrites expressions.
+//!
 //! The clauses as written ([`Rule::ops`](super::ir::Rule::ops)), which
-//! `explain` and a review with coverage run to bind variables, carry
-//! neither; the later clauses (`unless`, `require`, the late `let`s) carry
-//! them in every review.
+//! `explain` and a review with coverage run to bind variables, carry none
+//! of these; the later clauses (`unless`, `require`, the late `let`s)
+//! carry them in every review.
 
 use super::ir::*;
 use crate::graph::FieldId;
@@ -330,6 +344,7 @@ fn qualify(e: &Expr) -> Option<(Grouped, (Expr, FieldId))> {
     let mut query = (**sq).clone();
     query.grouped = None;
     query.family = None;
+    query.kernel = None;
     let canon = canonical(&stripped);
     Some((
         Grouped {

@@ -1058,7 +1058,7 @@ impl Acc {
             // Kleene: exists is true on a true filter, false when every filter is false.
             (Acc::Quant { found, unknown }, What::Quant(q, body)) => {
                 let f = match filter {
-                    Some(f) => cx.filter(f, fast, frame)?,
+                    Some(f) => cx.member_filter(f, fast, frame)?,
                     None => Some(true),
                 };
                 match q {
@@ -1092,7 +1092,7 @@ impl Acc {
             }
             (acc, What::Agg(agg, value)) => {
                 if let Some(f) = filter
-                    && cx.filter(f, fast, frame)? != Some(true)
+                    && cx.member_filter(f, fast, frame)? != Some(true)
                 {
                     return Ok(false);
                 }

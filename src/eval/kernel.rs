@@ -93,6 +93,7 @@ impl Ctx<'_> {
                     continue 'edges;
                 }
             }
+            // (Left bound until the next match: no node test reads `to`.)
             set(frame, k.to, V::Node(n));
             let mut all = true;
             for ((m, fast), (acc, decided)) in k.members.iter().zip(accs.iter_mut()) {
@@ -132,9 +133,11 @@ impl Ctx<'_> {
         Ok(())
     }
 
-    /// A member's filter: read on the node reached when its shape allows.
+    /// A quantifier's or an aggregate's filter (from [`Acc::add`]): read on
+    /// the node reached when `fast` (a kernel's shape of it, and that node)
+    /// allows; otherwise, and outside kernels (`None`), evaluated.
     #[inline(always)]
-    pub(super) fn filter(
+    pub(super) fn member_filter(
         &mut self,
         f: &Expr,
         fast: Option<(&Fast, NodeIx)>,

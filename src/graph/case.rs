@@ -73,8 +73,8 @@ impl From<EdgeIndex<u32>> for EdgeIx {
 /// linked edge lists are slow to filter by edge kind, so the hot queries
 /// ([`CaseGraph::out_edges`], [`CaseGraph::in_edges`]) use flat CSR arrays
 /// beside it: per node, its edges sorted by (edge kind, other end, fields),
-/// so that one edge kind's edges are a contiguous slice found by binary
-/// search.
+/// so that one edge kind's edges are a contiguous slice, found among the
+/// node's few runs of kinds.
 pub type Topology = DiGraph<KindId, EdgeKindId, u32>;
 
 /// One case, loaded and validated against a [`Schema`]. Immutable.
