@@ -841,7 +841,7 @@ pub struct Table {
 /// one a lookup would find scanning in order), and the default row.
 #[derive(Clone, Debug, Default)]
 pub struct TableIndex {
-    /// Rows by their keys' codes ([`TableIndex::code`]).
+    /// Rows by their keys' codes ([`TableIndex::key`]).
     pub rows: std::collections::HashMap<IndexKey, u32, foldhash::fast::RandomState>,
     /// The first row without keys.
     pub default: Option<u32>,
