@@ -674,19 +674,48 @@ impl Gen<'_, '_> {
         let p = self.pattern(&mut inner, k, 3, false);
         match self.t.pick(3) {
             0 => {
-                let w = self.where_part(&inner, d);
+                let w = self.quantifier_filter(&inner, scope.len(), d);
                 format!("(exists {p}{w})")
             }
             1 => {
-                let w = self.where_part(&inner, d);
+                let w = self.quantifier_filter(&inner, scope.len(), d);
                 format!("(no {p}{w})")
             }
             _ => {
-                let w = self.where_part(&inner, d);
+                let w = self.quantifier_filter(&inner, scope.len(), d);
                 let b = self.expr(&inner, T::Bool, d);
                 format!("(every {p}{w} satisfies {b})")
             }
         }
+    }
+
+    /// A quantifier's filter: any condition, or (a quarter of the time) one
+    /// on a field of the pattern's first new variable, of the shapes a
+    /// kernel reads in place (`src/eval/kernel.rs`).
+    fn quantifier_filter(&mut self, inner: &Scope, outer: usize, d: usize) -> String {
+        if self.t.pick(4) < 3 {
+            return self.where_part(inner, d);
+        }
+        let Some((x, T::Node(k))) = inner.get(outer..).and_then(|new| new.first()).cloned() else {
+            return String::new();
+        };
+        let shapes: &[&str] = match k {
+            K::Event => &[
+                "rank in [low, high]",
+                "rank not in [mid]",
+                "qty is absent",
+                "public is not true",
+                "rank is high",
+            ],
+            K::Person => &[
+                "rank in [low, mid]",
+                "score is present",
+                "rank not in [high]",
+            ],
+            K::Item => &["qty is absent", "value is present"],
+            K::Case => return String::new(),
+        };
+        format!(" where {x}.{}", self.t.one(shapes))
     }
 
     /// Field conditions of a node shape.
