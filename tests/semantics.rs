@@ -1101,6 +1101,42 @@ def twice(a: int) = plus(a, a)
     assert!(found.is_empty(), "{found:?}");
 }
 
+/// A definition whose body runs a query is computed once per argument tuple
+/// and case: each tuple gets its own value, whatever was asked before
+/// (nodes, enum values and dates as arguments, one or two of them, and a
+/// text, which is keyed another way).
+#[test]
+fn definitions_are_remembered_per_argument_tuple() {
+    let defs = r#"
+def heard(p: person): bool = exists e: event(type = hearing) -subject-> p
+def heard_on(p: person, d: date): bool = exists e: event(type = hearing, date = d) -subject-> p
+def held(p: person, t: event.type): bool = exists e: event -subject-> p where e.type = t
+def named_heard(p: person, n: text): bool = p.name = n and heard(p)
+"#;
+    let rules = format!(
+        "{defs}\n{}{}{}{}",
+        rule("t.a", "  for p: person\n  where heard(p)"),
+        rule(
+            "t.b",
+            "  for p: person, e: event(type = hearing)\n  where heard_on(p, e.date)"
+        ),
+        rule("t.c", "  for p: person, e: event\n  where held(p, e.type)"),
+        rule(
+            "t.d",
+            "  for p: person, q: person\n  where named_heard(p, q.name)"
+        ),
+    );
+    let found = run(&rules, people_and_events());
+    // Only d2 has a hearing (h2, on 2024-03-02); d1 has a detention.
+    assert_eq!(nodes_of(&found, "t.a"), ids(&[&["d2"]]));
+    assert_eq!(nodes_of(&found, "t.b"), ids(&[&["d2", "h2"]]));
+    assert_eq!(
+        nodes_of(&found, "t.c"),
+        ids(&[&["d1", "x1"], &["d2", "h1"], &["d2", "h2"]])
+    );
+    assert_eq!(nodes_of(&found, "t.d"), ids(&[&["d2", "d2"]]));
+}
+
 #[test]
 fn tables_with_default_rows_and_dates_of_force() {
     let defs = r#"

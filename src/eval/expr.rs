@@ -468,13 +468,29 @@ impl<'c> Ctx<'c> {
         // A definition is a function of its arguments and the case: computed once per
         // argument tuple (when the arguments are simple values). Only one that runs a
         // query is worth it: for the rest, hashing the key costs more than the body.
-        let key = if def.constant || !self.memo_worthy(id) {
-            None
-        } else {
-            inner
-                .get(..def.params.len())
-                .and_then(|a| a.iter().map(MemoKey::of).collect::<Option<MemoArgs>>())
+        let memo = !def.constant && self.memo_worthy(id);
+        let args = inner.get(..def.params.len()).unwrap_or_default();
+        // Up to two arguments that are nodes, enum values, integers … : keyed
+        // by their codes (cheaper to build and hash); the others as values.
+        let coded = match args {
+            _ if !memo => None,
+            [] => Some((id.0, 0, 0)),
+            [a] => code(a).map(|a| (id.0, a, 0)),
+            [a, b] => code(a).zip(code(b)).map(|(a, b)| (id.0, a, b)),
+            _ => None,
+        };
+        if let Some(k) = &coded
+            && let Some(v) = self.memo_coded.get(k)
+        {
+            return Ok(v.clone());
+        }
+        let key = if memo && coded.is_none() {
+            args.iter()
+                .map(MemoKey::of)
+                .collect::<Option<MemoArgs>>()
                 .map(|k| (id, k))
+        } else {
+            None
         };
         if let Some(k) = &key
             && let Some(v) = self.memo.get(k)
@@ -486,6 +502,9 @@ impl<'c> Ctx<'c> {
             && let Some(c) = self.consts.get_mut(id.0 as usize)
         {
             *c = Some(v.clone());
+        }
+        if let Some(k) = coded {
+            self.memo_coded.insert(k, v.clone());
         }
         if let Some(k) = key {
             self.memo.insert(k, v.clone());
@@ -997,22 +1016,29 @@ fn key_codes(key: &[Slot], frame: &[V]) -> Option<KeyCodes> {
         return None;
     }
     for (o, s) in out.iter_mut().zip(key) {
-        let tagged = |tag: u128, x: u64| tag << 64 | u128::from(x);
-        *o = match frame.get(s.0 as usize)? {
-            V::Absent => 0,
-            V::Node(n) => tagged(1, u64::from(n.0)),
-            V::Edge(e) => tagged(2, u64::from(e.0)),
-            V::Enum(e, x) => tagged(3, u64::from(e.0) << 16 | u64::from(*x)),
-            V::Int(i) => tagged(4, *i as u64),
-            V::Bool(b) => tagged(5, u64::from(*b)),
-            V::Date(d) => tagged(
-                6,
-                (i64::from(d.year()) as u64) << 16 | (d.month() as u64) << 8 | d.day() as u64,
-            ),
-            _ => return None,
-        };
+        *o = code(frame.get(s.0 as usize)?)?;
     }
     Some(out)
+}
+
+/// A value as a number, distinct for distinct values of the kinds it
+/// covers (absent, node, edge, enum value, integer, boolean, date); `None`
+/// for the others (a text, a decimal, a list …).
+fn code(v: &V) -> Option<u128> {
+    let tagged = |tag: u128, x: u64| tag << 64 | u128::from(x);
+    Some(match v {
+        V::Absent => 0,
+        V::Node(n) => tagged(1, u64::from(n.0)),
+        V::Edge(e) => tagged(2, u64::from(e.0)),
+        V::Enum(e, x) => tagged(3, u64::from(e.0) << 16 | u64::from(*x)),
+        V::Int(i) => tagged(4, *i as u64),
+        V::Bool(b) => tagged(5, u64::from(*b)),
+        V::Date(d) => tagged(
+            6,
+            (i64::from(d.year()) as u64) << 16 | (d.month() as u64) << 8 | d.day() as u64,
+        ),
+        _ => return None,
+    })
 }
 
 /// What a quantifier or an aggregate has gathered from the matches so far.

@@ -103,6 +103,9 @@ pub(crate) struct Ctx<'c> {
     /// Results of definitions with parameters, by argument tuple.
     /// (foldhash: seeded per process like std's, several times cheaper to hash.)
     pub(crate) memo: HashMap<(DefId, expr::MemoArgs), V, foldhash::fast::RandomState>,
+    /// The same memo for up to two arguments that have a code (nodes, enum
+    /// values, integers …): (definition, the arguments' codes).
+    pub(crate) memo_coded: HashMap<(u32, u128, u128), V, foldhash::fast::RandomState>,
     /// The tables of [`Grouped`] quantifiers and aggregates, by id, once built.
     pub(crate) grouped: Vec<Option<expr::GroupedTable>>,
     /// How often each [`Grouped`] id was evaluated before its table was built.
@@ -190,6 +193,7 @@ impl<'c> Ctx<'c> {
             g,
             consts: vec![None; prog.defs.len()],
             memo: HashMap::default(),
+            memo_coded: HashMap::default(),
             grouped: std::iter::repeat_with(|| None)
                 .take(prog.grouped as usize)
                 .collect(),
@@ -435,6 +439,7 @@ impl<'c> Ctx<'c> {
             // message holds a member).
             let consts = std::mem::replace(&mut self.consts, vec![None; self.prog.defs.len()]);
             let memo = std::mem::take(&mut self.memo);
+            let memo_coded = std::mem::take(&mut self.memo_coded);
             let grouped = std::mem::take(&mut self.grouped);
             let grouped_uses = std::mem::take(&mut self.grouped_uses);
             let families = std::mem::take(&mut self.families);
@@ -443,6 +448,7 @@ impl<'c> Ctx<'c> {
             self.lang = saved;
             self.consts = consts;
             self.memo = memo;
+            self.memo_coded = memo_coded;
             self.grouped = grouped;
             self.grouped_uses = grouped_uses;
             self.families = families;
