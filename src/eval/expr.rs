@@ -802,45 +802,41 @@ impl<'c> Ctx<'c> {
         Ok(Some(t.get(a, x).clone()))
     }
 
-    /// Whether the `where` test `next` that follows `for x in [...]` fails
-    /// for the value `x` of the list, read from a table already built: a
+    /// The `where` test `next` that follows `for x in [...]`, when a table
+    /// can tell it fails for a value of `x` before `x` is bound: a
     /// [`Grouped`] aggregate over `x` compared with an integer (`(count s:
-    /// sentence(penalty = x) -imposed_on-> d) >= 2`) or a grouped
-    /// quantifier. `false` when it may pass or cannot be told without
-    /// evaluating it (no table yet, an unknown anchor, a value not an
-    /// integer): the test then runs as written, and gives what the table
-    /// gives here.
-    pub(crate) fn table_rejects(
-        &self,
-        next: Option<&Op>,
-        x: Slot,
-        value: u16,
-        frame: &[V],
-    ) -> bool {
+    /// sentence(penalty = x) -imposed_on-> d) >= 2`), or a grouped
+    /// quantifier.
+    pub(crate) fn table_test(next: Option<&Op>, x: Slot) -> Option<TableTest<'_>> {
         let Some(Op::Cond(test, _)) = next else {
-            return false;
+            return None;
         };
         let (query, bound) = match test {
             Expr::Compare(first, rest) => match (&**first, rest.as_slice()) {
                 (Expr::Agg(_, _, q), [(op, Expr::Const(Const::Int(c)))]) => (q, Some((*op, *c))),
-                _ => return false,
+                _ => return None,
             },
             Expr::Quant(_, q, _) => (q, None),
-            _ => return false,
+            _ => return None,
         };
-        let Some(g) = query.grouped.as_deref() else {
-            return false;
-        };
-        if !matches!(g.value, Expr::Local(s) if s == x) {
-            return false;
-        }
+        let grouped = query.grouped.as_deref()?;
+        matches!(grouped.value, Expr::Local(s) if s == x).then_some(TableTest { grouped, bound })
+    }
+
+    /// Whether the test fails for the value `value` of the list, read from a
+    /// table already built. `false` when it may pass or cannot be told
+    /// without evaluating it (no table yet, an unknown anchor, a value not
+    /// an integer): the test then runs as written, and gives what the table
+    /// gives here.
+    pub(crate) fn table_rejects(&self, test: &TableTest<'_>, value: u16, frame: &[V]) -> bool {
+        let g = test.grouped;
         let (Some(V::Node(a)), Some(Some(t))) = (
             frame.get(g.anchor.0 as usize),
             self.grouped.get(g.id as usize),
         ) else {
             return false;
         };
-        match (t.get(*a, value), bound) {
+        match (t.get(*a, value), test.bound) {
             (V::Int(n), Some((op, c))) => !holds(op, n.cmp(&c)),
             // A quantifier passes only when true.
             (v, None) => *v != V::Bool(true),
@@ -951,6 +947,14 @@ impl<'c> Ctx<'c> {
             none: Acc::new(what).finish(what),
         }))
     }
+}
+
+/// A `where` test a grouped table can decide before the loop's variable
+/// is bound: [`Ctx::table_test`].
+pub(crate) struct TableTest<'e> {
+    grouped: &'e Grouped,
+    /// The comparison with an integer; `None` for a quantifier.
+    bound: Option<(crate::syntax::ast::CmpOp, i64)>,
 }
 
 /// The values of a [`Grouped`] quantifier or aggregate, by anchor and value

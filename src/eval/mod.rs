@@ -262,16 +262,17 @@ impl<'c> Ctx<'c> {
             }
             Op::Each(slot, Expr::List(items)) => {
                 // A list written out: its items one by one, the list never built.
-                // (A plan's `where` on a grouped table is read before binding.)
-                let next = if self.cov.is_none() {
-                    ops.get(i + 1)
+                // (A plan's `where` on a grouped table is read before binding;
+                // never with coverage on, which would miss the skipped tests.)
+                let test = if self.cov.is_none() {
+                    Ctx::table_test(ops.get(i + 1), *slot)
                 } else {
                     None
                 };
                 for x in items {
                     self.tick()?;
-                    if let Expr::Const(Const::Enum(_, value)) = x
-                        && self.table_rejects(next, *slot, *value, frame)
+                    if let (Some(test), Expr::Const(Const::Enum(_, value))) = (&test, x)
+                        && self.table_rejects(test, *value, frame)
                     {
                         continue;
                     }
