@@ -422,3 +422,39 @@ fn combined_punishment_runs_its_one_step_queries_as_kernels() {
         }
     }
 }
+
+/// The `exists s: sentence(scope = single) -imposed_on-> d where s.penalty in
+/// [life, death_reprieve, death]` of both parts of CL 69 depends on `d`
+/// alone: a review computes it once per defendant, under one id for the two
+/// parts. The count with `penalty = k` depends on `k` too, and the family of
+/// part `bounds` has four members: neither is remembered by its anchor.
+#[test]
+fn combined_punishment_remembers_its_anchor_only_quantifier_across_parts() {
+    let p = pack();
+    let memos = |r: &Rule| -> Vec<(Option<u32>, usize)> {
+        queries(r)
+            .into_iter()
+            .filter_map(|q| q.kernel.as_deref())
+            .map(|k| (k.memo, k.tests.len()))
+            .collect()
+    };
+    let missing = memos(part(&p, "cn.cl.069.combined_punishment", "missing"));
+    let bounds = memos(part(&p, "cn.cl.069.combined_punishment", "bounds"));
+    let remembered = |ks: &[(Option<u32>, usize)]| -> Vec<u32> {
+        let mut ids: Vec<u32> = ks.iter().filter_map(|(m, _)| *m).collect();
+        ids.sort();
+        ids.dedup();
+        ids
+    };
+    // Part missing: the `unless` and the `require` (`exists c:
+    // sentence(scope = combined) -imposed_on-> d`), not the count.
+    assert_eq!(remembered(&missing).len(), 2, "{missing:?}");
+    let shared: Vec<u32> = remembered(&bounds)
+        .into_iter()
+        .filter(|id| remembered(&missing).contains(id))
+        .collect();
+    assert_eq!(shared.len(), 1, "{missing:?} {bounds:?}");
+    for f in families(part(&p, "cn.cl.069.combined_punishment", "bounds")) {
+        assert!(f.kernel.as_ref().is_some_and(|k| k.memo.is_none()));
+    }
+}

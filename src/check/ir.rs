@@ -613,6 +613,11 @@ pub struct Kernel {
     pub tests: Vec<(FieldTest, TestValue)>,
     /// The quantifiers and aggregates computed, each with its in-place reads.
     pub members: Vec<(Member, Fast)>,
+    /// Set when the value depends on the node in `from` alone (one
+    /// quantifier without a body, tests against constants, a filter read in
+    /// place): a review remembers it per node, under an id shared by the
+    /// equal kernels of every rule and definition.
+    pub memo: Option<u32>,
 }
 
 /// Where a [`Kernel`]'s node test gets the value it compares with.
@@ -994,6 +999,8 @@ pub struct Program {
     pub grouped: u32,
     /// How many [`Family::id`]s the rules use.
     pub families: u32,
+    /// How many [`Kernel::memo`] ids the rules and definitions use.
+    pub kernel_memos: u32,
 }
 
 /// Whether evaluating `e` may run a graph query (`exists`, `count`, …), itself or

@@ -205,6 +205,7 @@ impl<'a> Checker<'a> {
         }
         let mut grouped = 0;
         let mut families = 0;
+        let mut kernel_memos = 0;
         // Heights are meaningful only for a pack without errors (a cycle has no height).
         if !self
             .diags
@@ -217,6 +218,7 @@ impl<'a> Checker<'a> {
             grouped = shared::grouped(&mut rules);
             families = shared::families(&mut rules);
             shared::kernels(&mut rules, &mut defs);
+            kernel_memos = shared::kernel_memos(&mut rules, &mut defs);
         }
         let schema = &self.schema;
         let date_fields = schema
@@ -232,6 +234,7 @@ impl<'a> Checker<'a> {
             runs_query,
             grouped,
             families,
+            kernel_memos,
             name: pack_name,
             languages: self.languages.clone(),
             default_lang: self.default_lang.clone(),

@@ -54,6 +54,14 @@
 //! holds its own copy of its members' filters, bodies and values, so
 //! [`kernels`] runs after every pass that rewrites expressions.
 //!
+//! A kernel of one quantifier without a body, whose tests compare with
+//! constants and whose filter is read in place, depends on its anchor
+//! alone: a review remembers its value per anchor node
+//! ([`Kernel::memo`]), under an id that equal kernels share across rules
+//! and definitions. Both parts of CL 69 ask `exists s: sentence(scope =
+//! single) -imposed_on-> d where s.penalty in [life, death_reprieve,
+//! death]` of the same defendants: the second part reads the first's.
+//!
 //! The clauses as written ([`Rule::ops`](super::ir::Rule::ops)), which
 //! `explain` and a review with coverage run to bind variables, carry none
 //! of these; the later clauses (`unless`, `require`, the late `let`s)
@@ -63,6 +71,18 @@ use super::ir::*;
 use crate::graph::FieldId;
 use crate::syntax::ast::Agg;
 use std::collections::{BTreeSet, HashMap};
+
+/// The index of `form` in `forms`, added at the end if new.
+fn intern<T: PartialEq>(forms: &mut Vec<T>, form: T) -> u32 {
+    let i = match forms.iter().position(|f| *f == form) {
+        Some(i) => i,
+        None => {
+            forms.push(form);
+            forms.len() - 1
+        }
+    };
+    i as u32
+}
 
 /// Makes [`Grouped`] the quantifiers and aggregates of the rules' plans and
 /// later clauses that qualify; returns how many tables there are.
@@ -88,18 +108,9 @@ pub(super) fn grouped(rules: &mut [Rule]) -> u32 {
             if used.is_disjoint(&each) {
                 return;
             }
-            let id = match forms.iter().position(|f| *f == form) {
-                Some(i) => i,
-                None => {
-                    forms.push(form);
-                    forms.len() - 1
-                }
-            };
+            let id = intern(&mut forms, form);
             if let Expr::Quant(_, q, _) | Expr::Agg(_, _, q) = e {
-                q.grouped = Some(Box::new(Grouped {
-                    id: id as u32,
-                    ..table
-                }));
+                q.grouped = Some(Box::new(Grouped { id, ..table }));
             }
         });
     }
@@ -530,6 +541,74 @@ pub(super) fn kernels(rules: &mut [Rule], defs: &mut [Def]) {
     }
 }
 
+/// Gives a [`Kernel::memo`] id to the kernels whose value depends on their
+/// anchor alone; equal ones, up to the names of their variables, share one.
+/// Returns how many ids there are.
+pub(super) fn kernel_memos(rules: &mut [Rule], defs: &mut [Def]) -> u32 {
+    let mut forms: Vec<Kernel> = vec![];
+    let mut give = |e: &mut Expr, _: bool| {
+        let Expr::Quant(_, q, None) = e else {
+            return;
+        };
+        let Some(k) = q.kernel.as_deref_mut() else {
+            return;
+        };
+        let Some(form) = memo_form(k) else {
+            return;
+        };
+        k.memo = Some(intern(&mut forms, form));
+    };
+    for r in rules.iter_mut() {
+        sites(r, &mut give);
+    }
+    for d in defs.iter_mut() {
+        expr_sites(&mut d.body, false, &mut give);
+    }
+    forms.len() as u32
+}
+
+/// A kernel with its variables renamed, when its value depends on its
+/// anchor alone: one quantifier without a body, whose tests compare with
+/// constants and whose filter, if any, is read in place (and, where that
+/// read falls back to the filter as written, reads the node reached only).
+fn memo_form(k: &Kernel) -> Option<Kernel> {
+    let [(m, fast)] = k.members.as_slice() else {
+        return None;
+    };
+    let in_place = match (&m.filter, &fast.filter) {
+        (None, _) => true,
+        (Some(_), FastCond::Is(..) | FastCond::In(..)) => true,
+        (Some(_), FastCond::General) => false,
+    };
+    if !matches!(m.of, MemberOf::Quant(_))
+        || m.expr.is_some()
+        || !in_place
+        || k.tests.iter().any(|(_, from)| *from != TestValue::Const)
+    {
+        return None;
+    }
+    let (from, to) = (k.from, k.to);
+    let mut form = k.clone();
+    let mut rename = |s: &mut Slot| {
+        *s = if *s == from {
+            Slot(0)
+        } else if *s == to {
+            Slot(1)
+        } else {
+            Slot(2)
+        }
+    };
+    rename(&mut form.from);
+    rename(&mut form.to);
+    for (m, _) in &mut form.members {
+        rename(&mut m.head);
+        if let Some(f) = &mut m.filter {
+            slots_mut(f, &mut rename);
+        }
+    }
+    Some(form)
+}
+
 fn give_kernel(e: &mut Expr) {
     let (of, q, x) = match e {
         Expr::Quant(k, q, b) => (MemberOf::Quant(*k), q, b.as_deref()),
@@ -652,5 +731,6 @@ fn kernel_of(q: &Query, members: Vec<Member>) -> Option<Kernel> {
         head_kind: q.head_kind,
         tests,
         members,
+        memo: None,
     })
 }

@@ -636,6 +636,9 @@ impl<'c> Ctx<'c> {
             return Ok(Some(v));
         }
         match query.kernel.as_deref() {
+            Some(k @ Kernel { memo: Some(id), .. }) => {
+                Ok(Some(self.kernel_remembered(k, *id, frame)?))
+            }
             Some(k) => Ok(Some(self.kernel_one(k, frame)?)),
             None => Ok(None),
         }

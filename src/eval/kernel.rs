@@ -29,6 +29,29 @@ impl Ctx<'_> {
         Ok(acc.finish(what(m)))
     }
 
+    /// The value of a [`Kernel::memo`] kernel: computed once per review and
+    /// anchor node.
+    pub(super) fn kernel_remembered(&mut self, k: &Kernel, id: u32, frame: &mut [V]) -> R<V> {
+        let Some(V::Node(a)) = frame.get(k.from.0 as usize) else {
+            return self.kernel_one(k, frame);
+        };
+        let a = a.index();
+        if let Some(Some(memo)) = self.kernel_memos.get(id as usize)
+            && let Some(v) = memo.get(a).and_then(|c| memo_value(*c))
+        {
+            return Ok(v);
+        }
+        let v = self.kernel_one(k, frame)?;
+        let nodes = self.g.node_count();
+        if let Some(code) = memo_code(&v)
+            && let Some(slot) = self.kernel_memos.get_mut(id as usize)
+            && let Some(c) = slot.get_or_insert_with(|| vec![0; nodes]).get_mut(a)
+        {
+            *c = code;
+        }
+        Ok(v)
+    }
+
     /// The values of a kernel's members, in order.
     pub(super) fn kernel_all(&mut self, k: &Kernel, frame: &mut [V]) -> R<Values> {
         let mut accs: SmallVec<[(Acc, bool); 4]> = k
@@ -167,5 +190,26 @@ impl Ctx<'_> {
             }
             _ => self.cond(f, frame),
         }
+    }
+}
+
+/// A quantifier's value as one byte of a [`Kernel::memo`] (never 0, which
+/// marks a value not computed yet); `None` for another value.
+fn memo_code(v: &V) -> Option<u8> {
+    match v {
+        V::Bool(false) => Some(1),
+        V::Bool(true) => Some(2),
+        V::Absent => Some(3),
+        _ => None,
+    }
+}
+
+/// The value a [`memo_code`] stands for; `None` for 0.
+fn memo_value(c: u8) -> Option<V> {
+    match c {
+        1 => Some(V::Bool(false)),
+        2 => Some(V::Bool(true)),
+        3 => Some(V::Absent),
+        _ => None,
     }
 }

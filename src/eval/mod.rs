@@ -112,6 +112,9 @@ pub(crate) struct Ctx<'c> {
     pub(crate) grouped_uses: Vec<u32>,
     /// The last values of each [`Family`], with the values of its key then.
     pub(crate) families: Vec<Option<(expr::KeyCodes, kernel::Values)>>,
+    /// The values of the [`Kernel::memo`] kernels, by id, then by anchor node
+    /// (0: not computed yet; see `kernel::memo_code`).
+    pub(crate) kernel_memos: Vec<Option<Vec<u8>>>,
     /// Sources without an edge of a kind, per (kind, edge kind, enum index used).
     pub(crate) edgeless: HashMap<EdgelessKey, Arc<[NodeIx]>, foldhash::fast::RandomState>,
     steps: u64,
@@ -199,6 +202,7 @@ impl<'c> Ctx<'c> {
                 .collect(),
             grouped_uses: vec![0; prog.grouped as usize],
             families: vec![None; prog.families as usize],
+            kernel_memos: vec![None; prog.kernel_memos as usize],
             edgeless: HashMap::default(),
             steps: 0,
             budget,
