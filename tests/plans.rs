@@ -458,3 +458,31 @@ fn combined_punishment_remembers_its_anchor_only_quantifier_across_parts() {
         assert!(f.kernel.as_ref().is_some_and(|k| k.memo.is_none()));
     }
 }
+
+/// `for d: defendant, cs: sentence(scope = combined) -imposed_on-> d` may
+/// start at the combined sentences (the enum index of `scope`), then reach
+/// `d` and test it a defendant; the one-node second patterns of the
+/// probation and death-penalty rules have no `field = value` index and keep
+/// their plan.
+#[test]
+fn combined_bounds_may_start_at_the_combined_sentences() {
+    let p = pack();
+    let b = part(&p, "cn.cl.069.combined_punishment", "bounds");
+    let s = b.swap.as_ref().expect("a second start");
+    let (cs, d) = (slot(b, "cs"), slot(b, "d"));
+    let [Op::Match(first), Op::Match(second), ..] = s.plan.as_slice() else {
+        panic!("{:?}", s.plan);
+    };
+    assert!(matches!(
+        first.steps.as_slice(),
+        [caselint::check::ir::QStep::Scan { slot, index: Some(_), .. }] if slot.0 == cs
+    ));
+    assert!(matches!(
+        second.steps.as_slice(),
+        [caselint::check::ir::QStep::Expand { to, forward: true, node_tests, .. }]
+            if to.0 == d && node_tests.len() == 1
+    ));
+    // The same conditions follow, in the same order.
+    assert_eq!(s.plan.get(2..), b.plan.get(2..));
+    assert!(rule(&p, "cn.cl.074.probation_excluded", 0).swap.is_none());
+}

@@ -767,6 +767,9 @@ pub struct Rule {
     /// `let`s computed after the bindings, at the stage that first reads them, in
     /// written order.
     pub late: Vec<(Slot, Expr, Stage)>,
+    /// The plan started at the second pattern instead, when it has an enum
+    /// index: a review takes whichever start walks fewer edges in its case.
+    pub swap: Option<Box<Swap>>,
     /// `unless` conditions.
     pub unless: Vec<(Expr, Span)>,
     /// `in force from … until … on …`
@@ -785,6 +788,27 @@ pub struct Rule {
     pub nslots: u32,
     /// The rule's declaration.
     pub span: Span,
+}
+
+/// A rule whose plan starts `for a: A(…), x: B(f = v, …) -e-> a` (or with
+/// the arrow the other way), rewritten to start at `x`: B's nodes with
+/// `f = v` from the enum index, then `a` over the edge, checked against A's
+/// tests. The conjuncts of `a` alone are tested once `x` is bound too.
+///
+/// Which start walks less depends on the case (how many nodes each index
+/// holds, how many edges of the kind there are): a review decides with
+/// [`Swap::first`] and [`Swap::second`], case by case. Both plans make the
+/// same bindings, in another order; findings are sorted afterwards.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Swap {
+    /// The rewritten plan.
+    pub plan: Vec<Op>,
+    /// The first pattern's kind and the index the written plan starts from.
+    pub first: (KindId, Option<(FieldId, u16)>),
+    /// The second pattern's kind and the index the rewritten plan starts from.
+    pub second: (KindId, (FieldId, u16)),
+    /// The kind of the edge between them.
+    pub edge: EdgeKindId,
 }
 
 /// A checked view: rows of named values, one per binding.

@@ -219,6 +219,10 @@ impl<'a> Checker<'a> {
             families = shared::families(&mut rules);
             shared::kernels(&mut rules, &mut defs);
             kernel_memos = shared::kernel_memos(&mut rules, &mut defs);
+            // Another start for the review to choose, case by case.
+            for r in &mut rules {
+                r.swap = plan::swap(&r.plan, &self.schema).map(Box::new);
+            }
         }
         let schema = &self.schema;
         let date_fields = schema

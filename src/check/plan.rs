@@ -17,7 +17,13 @@
 //!   (`s1.amount` in `require s1.amount = s2.amount`) is tested present as soon
 //!   as the variable is bound: a binding that lacks it can yield no finding
 //!   (an unknown requirement is neither met nor breached), so the join skips
-//!   it, as a database skips the rows a null-rejecting condition drops.
+//!   it, as a database skips the rows a null-rejecting condition drops;
+//! - a rule that starts `for a: A(…), x: B(f = v, …) -e-> a` gets a second
+//!   plan that starts at `x`, from B's enum index, and reaches `a` over the
+//!   edge ([`Swap`]): each review takes the one with fewer nodes and edges
+//!   to walk in its case (`for d: defendant, cs: sentence(scope = combined)
+//!   -imposed_on-> d` starts at the few combined sentences, not at every
+//!   defendant's sentences).
 //!
 //! A review with coverage on, `explain` and the reference evaluator of the
 //! tests run the clauses as written instead.
@@ -315,4 +321,127 @@ fn reaches(s: &QStep, slot: Slot) -> bool {
             ..
         } if *to == slot
     )
+}
+
+/// The [`Swap`] of a plan that starts with a scan of `a` and, after tests
+/// of `a` alone, a single edge step from `a` to a new `x` with an enum
+/// `field = value` test: the same bindings, started at `x`'s index.
+pub(super) fn swap(plan: &[Op], schema: &crate::graph::Schema) -> Option<Swap> {
+    let Some(Op::Match(q1)) = plan.first() else {
+        return None;
+    };
+    let rest = plan.get(1..)?;
+    let [
+        QStep::Scan {
+            slot: a,
+            kind: ka,
+            index: ia,
+            tests: ta,
+        },
+    ] = q1.steps.as_slice()
+    else {
+        return None;
+    };
+    // (The conjuncts of `a` alone, tested before the step, come after it.)
+    let j = rest.iter().position(|op| !matches!(op, Op::Cond(..)))?;
+    let Some(Op::Match(q2)) = rest.get(j) else {
+        return None;
+    };
+    let [
+        QStep::Expand {
+            from,
+            edge,
+            forward,
+            modifier: EdgeMod::One,
+            arrow_from_start,
+            to: x,
+            to_bound: false,
+            kind: Some(kb),
+            node_tests,
+            edge_slot,
+            above: None,
+            edge_tests,
+        },
+    ] = q2.steps.as_slice()
+    else {
+        return None;
+    };
+    let plain = |q: &Query| {
+        q.filter.is_none() && q.grouped.is_none() && q.family.is_none() && q.kernel.is_none()
+    };
+    if from != a || !plain(q1) || !plain(q2) {
+        return None;
+    }
+    // `x`'s index: its first `field = enum value` test (as the pattern's own).
+    let enum_eq = |t: &FieldTest| {
+        t.op == Some(CmpOp::Eq)
+            && matches!(t.ty, Ty::Enum(_))
+            && matches!(t.value, Expr::Const(Const::Enum(..)))
+    };
+    let mut tb = node_tests.clone();
+    let p = tb.iter().position(enum_eq)?;
+    let t = tb.remove(p);
+    let Expr::Const(Const::Enum(_, vb)) = t.value else {
+        return None;
+    };
+    // `a`'s index becomes a test of the node the step reaches.
+    let mut tests_a = vec![];
+    if let Some((f, v)) = *ia {
+        let ty = schema
+            .field_def(*ka, f)
+            .map(|d| super::expr::field_ty(&d.ty))?;
+        let Ty::Enum(e) = ty else {
+            return None;
+        };
+        tests_a.push(FieldTest {
+            field: f,
+            ty,
+            op: Some(CmpOp::Eq),
+            value: Expr::Const(Const::Enum(e, v)),
+        });
+    }
+    tests_a.extend(ta.iter().cloned());
+    let start = vec![QStep::Scan {
+        slot: *x,
+        kind: *kb,
+        index: Some((t.field, vb)),
+        tests: tb,
+    }];
+    let step = vec![QStep::Expand {
+        from: *x,
+        edge: *edge,
+        forward: !*forward,
+        modifier: EdgeMod::One,
+        arrow_from_start: !*arrow_from_start,
+        to: *a,
+        to_bound: false,
+        kind: Some(*ka),
+        node_tests: tests_a,
+        edge_slot: *edge_slot,
+        above: None,
+        edge_tests: edge_tests.clone(),
+    }];
+    let query = |steps: Vec<QStep>, head: Slot, head_kind, span| Query {
+        anchors: Query::anchors_of(&steps),
+        steps,
+        filter: None,
+        head,
+        head_kind,
+        span,
+        grouped: None,
+        family: None,
+        kernel: None,
+    };
+    let mut out = vec![
+        Op::Match(query(start, *x, *kb, q2.span)),
+        Op::Match(query(step, *a, *ka, q1.span)),
+    ];
+    out.extend(rest.get(..j)?.iter().cloned());
+    out.extend(rest.get(j + 1..)?.iter().cloned());
+    Some(Swap {
+        plan: out,
+        first: (*ka, *ia),
+        second: (*kb, (t.field, vb)),
+        edge: *edge,
+    })
 }

@@ -168,6 +168,7 @@ impl<'a> Checker<'a> {
             ops,
             plan,
             late,
+            swap: None,
             unless,
             in_force,
             require,

@@ -677,7 +677,10 @@ fn review_rules(
         let ops = if cx.cov.is_some() {
             &rule.ops
         } else {
-            &rule.plan
+            match &rule.swap {
+                Some(s) if swap_is_shorter(s, cx.g) => &s.plan,
+                _ => &rule.plan,
+            }
         };
         cx.bindings(ops, 0, &mut frame, &mut |cx, frame| {
             let outcome = cx.outcome(rule, frame, opts.as_of)?;
@@ -702,6 +705,24 @@ fn review_rules(
         }
     }
     Ok(())
+}
+
+/// Whether a rule's [`Swap`] walks fewer nodes and edges in this case than
+/// its plan: each start's nodes (from its index), times one plus the edges
+/// of the kind per node of its kind (the graph's average).
+fn swap_is_shorter(s: &Swap, g: &CaseGraph) -> bool {
+    let edges = g.edges_of_kind_count(s.edge) as u128;
+    let (ka, ia) = s.first;
+    let (kb, (fb, vb)) = s.second;
+    let all_a = g.nodes_of_kind(ka).len().max(1) as u128;
+    let all_b = g.nodes_of_kind(kb).len().max(1) as u128;
+    let from_a = match ia {
+        Some((f, v)) => g.nodes_with_enum(ka, f, v).len(),
+        None => g.nodes_of_kind(ka).len(),
+    } as u128;
+    let from_b = g.nodes_with_enum(kb, fb, vb).len() as u128;
+    // from_b (1 + edges / all_b) < from_a (1 + edges / all_a), without division.
+    from_b * (all_b + edges) * all_a < from_a * (all_a + edges) * all_b
 }
 
 impl Ctx<'_> {

@@ -120,6 +120,8 @@ pub struct CaseGraph {
     /// node's edges of one kind scans its few runs.
     out_runs: Runs,
     in_runs: Runs,
+    /// The number of edges of each kind, by edge kind id.
+    kind_edges: Vec<u32>,
     /// Heap bytes of text and list values, each shared text counted once.
     value_heap: usize,
 }
@@ -368,6 +370,13 @@ impl CaseGraph {
         Self::of_kind(&self.in_list, &self.in_start, &self.in_runs, n.index(), k)
     }
 
+    /// The number of edges of kind `k` in the case.
+    pub fn edges_of_kind_count(&self, k: EdgeKindId) -> usize {
+        self.kind_edges
+            .get(usize::from(k.0))
+            .map_or(0, |&c| c as usize)
+    }
+
     /// Every edge leaving `n`, sorted by (kind, target id, fields).
     pub fn all_out_edges(&self, n: NodeIx) -> &[EdgeIx] {
         span(&self.out_start, &self.out_list, n.index())
@@ -426,7 +435,8 @@ impl CaseGraph {
             + self.enum_base.capacity()
             + self.enum_start.capacity()
             + self.out_start.capacity()
-            + self.in_start.capacity();
+            + self.in_start.capacity()
+            + self.kind_edges.capacity();
         let ixs = self.kind_nodes.capacity()
             + self.enum_nodes.capacity()
             + self.out_list.capacity()
@@ -733,6 +743,14 @@ pub(crate) fn assemble(
     };
     let out_runs = Runs::new(&out_start, |p| kind_of(&out_list, p))?;
     let in_runs = Runs::new(&in_start, |p| kind_of(&in_list, p))?;
+    let mut kind_edges: Vec<u32> = vec![];
+    for k in &kinds {
+        let i = usize::from(k.0);
+        if kind_edges.len() <= i {
+            kind_edges.resize(i + 1, 0);
+        }
+        *kind_edges.get_mut(i)? += 1;
+    }
     drop(kinds);
 
     let mut g = CaseGraph {
@@ -754,6 +772,7 @@ pub(crate) fn assemble(
         in_list,
         out_runs,
         in_runs,
+        kind_edges,
         value_heap: 0,
     };
     g.value_heap = value_heap(&g);
