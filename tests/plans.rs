@@ -485,4 +485,5 @@ fn combined_bounds_may_start_at_the_combined_sentences() {
     // The same conditions follow, in the same order.
     assert_eq!(s.plan.get(2..), b.plan.get(2..));
     assert!(rule(&p, "cn.cl.074.probation_excluded", 0).swap.is_none());
+    assert!(rule(&p, "cn.cl.049.death_excluded", 0).swap.is_none());
 }

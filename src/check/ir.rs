@@ -768,7 +768,8 @@ pub struct Rule {
     /// written order.
     pub late: Vec<(Slot, Expr, Stage)>,
     /// The plan started at the second pattern instead, when it has an enum
-    /// index: a review takes whichever start walks fewer edges in its case.
+    /// index: a review takes whichever start has fewer nodes and edges to
+    /// walk in its case.
     pub swap: Option<Box<Swap>>,
     /// `unless` conditions.
     pub unless: Vec<(Expr, Span)>,
@@ -794,6 +795,8 @@ pub struct Rule {
 /// the arrow the other way), rewritten to start at `x`: B's nodes with
 /// `f = v` from the enum index, then `a` over the edge, checked against A's
 /// tests. The conjuncts of `a` alone are tested once `x` is bound too.
+/// Only when no test of `x` or of the edge reads `a` (which the swapped
+/// plan has not bound yet when it runs them).
 ///
 /// Which start walks less depends on the case (how many nodes each index
 /// holds, how many edges of the kind there are): a review decides with

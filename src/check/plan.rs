@@ -372,6 +372,15 @@ pub(super) fn swap(plan: &[Op], schema: &crate::graph::Schema) -> Option<Swap> {
     if from != a || !plain(q1) || !plain(q2) {
         return None;
     }
+    // The swapped plan tests `x` and the edge before `a` is bound: a test
+    // that reads `a` (`event(rank = p.rank) -subject-> p`) keeps the plan.
+    if node_tests
+        .iter()
+        .chain(edge_tests)
+        .any(|t| uses(&t.value, *a))
+    {
+        return None;
+    }
     // `x`'s index: its first `field = enum value` test (as the pattern's own).
     let enum_eq = |t: &FieldTest| {
         t.op == Some(CmpOp::Eq)
