@@ -904,7 +904,12 @@ impl Gen<'_, '_> {
                 Some((a, T::Node(ka))) if pick == 5 && matches!(ka, K::Person | K::Event) => {
                     let x = self.var();
                     let ty = self.t.one(&["detention", "notice", "hearing"]);
-                    let level = self.t.one(&["low", "mid", "high"]);
+                    // (Now and then a level read from `a`: that rule keeps its plan.)
+                    let level = if self.t.chance(20) {
+                        format!("{a}.rank")
+                    } else {
+                        self.t.one(&["low", "mid", "high"]).to_string()
+                    };
                     let role = self.t.one(&["defendant", "victim", "witness"]);
                     let (shape, kx) = match (ka, self.t.pick(4)) {
                         (K::Person, 0) => (format!("event(type = {ty}) -subject-> {a}"), K::Event),
