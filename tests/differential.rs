@@ -1422,51 +1422,59 @@ fn tables_and_families_agree_with_reference() {
     assert!(families.iter().all(|&n| n >= 3), "{families:?}");
     let kernels = shared("t.k", "kernel: Some");
     assert!(kernels.iter().all(|&n| n >= 4), "{kernels:?}");
-    let fired = against_reference(&pack, 7, 1, 400, |case, json, zh, engine| {
-        // In every language at once (the second language's texts rendered
-        // with the review's caches put aside), and with coverage on (the
-        // clauses as written bind the variables), the same findings.
-        let all = pack
-            .review_with(
-                case,
-                &ReviewOptions {
-                    lang: Lang::All,
-                    ..ReviewOptions::default()
-                },
-            )
-            .map_err(|e| TestCaseError::fail(e.to_string()))?;
-        let lang = if zh { "zh" } else { "en" };
-        let texts: Vec<(String, Vec<String>, String)> = all
-            .findings
-            .iter()
-            .map(|f| {
-                let m = match &f.message {
-                    caselint::report::LocalText::All(m) => m.get(lang).cloned().unwrap_or_default(),
-                    caselint::report::LocalText::One(s) => s.clone(),
-                };
-                (f.rule.clone(), f.nodes.clone(), m)
-            })
-            .collect();
-        let mut texts = texts;
-        texts.sort();
-        // (Findings alike in one language may differ in another: `label(v)`.)
-        texts.dedup();
-        let mut one: Vec<(String, Vec<String>, String)> = engine
-            .iter()
-            .map(|f| (f.rule.clone(), f.nodes.clone(), f.message.clone()))
-            .collect();
-        one.sort();
-        prop_assert_eq!(texts, one, "Lang::All, case: {}", json);
-        let mut cov = caselint::Coverage::new(pack.program());
-        let covered = pack
-            .review_covered(case, &ReviewOptions::default(), &mut cov)
-            .map_err(|e| TestCaseError::fail(e.to_string()))?;
-        let plain = pack
-            .review(case)
-            .map_err(|e| TestCaseError::fail(e.to_string()))?;
-        prop_assert_eq!(covered.findings, plain.findings, "coverage, case: {}", json);
-        Ok(())
-    });
+    let fired = against_reference(
+        &pack,
+        7,
+        (gen_case_scaled, 1),
+        400,
+        |case, json, zh, engine| {
+            // In every language at once (the second language's texts rendered
+            // with the review's caches put aside), and with coverage on (the
+            // clauses as written bind the variables), the same findings.
+            let all = pack
+                .review_with(
+                    case,
+                    &ReviewOptions {
+                        lang: Lang::All,
+                        ..ReviewOptions::default()
+                    },
+                )
+                .map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let lang = if zh { "zh" } else { "en" };
+            let texts: Vec<(String, Vec<String>, String)> = all
+                .findings
+                .iter()
+                .map(|f| {
+                    let m = match &f.message {
+                        caselint::report::LocalText::All(m) => {
+                            m.get(lang).cloned().unwrap_or_default()
+                        }
+                        caselint::report::LocalText::One(s) => s.clone(),
+                    };
+                    (f.rule.clone(), f.nodes.clone(), m)
+                })
+                .collect();
+            let mut texts = texts;
+            texts.sort();
+            // (Findings alike in one language may differ in another: `label(v)`.)
+            texts.dedup();
+            let mut one: Vec<(String, Vec<String>, String)> = engine
+                .iter()
+                .map(|f| (f.rule.clone(), f.nodes.clone(), f.message.clone()))
+                .collect();
+            one.sort();
+            prop_assert_eq!(texts, one, "Lang::All, case: {}", json);
+            let mut cov = caselint::Coverage::new(pack.program());
+            let covered = pack
+                .review_covered(case, &ReviewOptions::default(), &mut cov)
+                .map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let plain = pack
+                .review(case)
+                .map_err(|e| TestCaseError::fail(e.to_string()))?;
+            prop_assert_eq!(covered.findings, plain.findings, "coverage, case: {}", json);
+            Ok(())
+        },
+    );
     // Every rule found something in some case: the comparison is not of empty lists.
     assert_eq!(fired.len(), 10, "rules that fired: {fired:?}");
 }
@@ -1477,10 +1485,13 @@ fn tables_and_families_agree_with_reference() {
 /// differ from the reference evaluator's, or for which `more` fails (given
 /// the case, its JSON, whether in zh, and the findings). Returns how many
 /// findings each rule made.
+/// A case generator: a tape and a scale to case JSON.
+type CaseGen = fn(&[u32], usize) -> String;
+
 fn against_reference(
     pack: &RulePack,
     seed: u64,
-    scale: usize,
+    (generate, scale): (CaseGen, usize),
     tape: usize,
     more: impl Fn(&caselint::CaseGraph, &str, bool, &[RefFinding]) -> Result<(), TestCaseError>,
 ) -> std::collections::BTreeMap<String, usize> {
@@ -1499,7 +1510,7 @@ fn against_reference(
     );
     let fired = std::sync::Mutex::new(std::collections::BTreeMap::new());
     let result = runner.run(&strategy, |(case, zh)| {
-        let json = gen_case_scaled(&case, scale);
+        let json = generate(&case, scale);
         let case = pack
             .load_case(&json)
             .map_err(|e| TestCaseError::fail(format!("generated case does not load: {e}")))?;
@@ -1595,10 +1606,135 @@ fn swapped_starts_agree_with_reference() {
             ("t.s5", false)
         ]
     );
-    let fired = against_reference(&pack, 9, 3, 1500, |_, _, _, _| Ok(()));
+    let fired = against_reference(&pack, 9, (gen_case_scaled, 3), 1500, |_, _, _, _| Ok(()));
     // Every rule found something in many cases.
     assert!(
         fired.len() == 5 && fired.values().all(|&n| n >= 20),
+        "findings by rule: {fired:?}"
+    );
+}
+
+/// A generated case (the schema of [`HEADER`]) whose first persons are hubs:
+/// each event has no subject, one or two (maybe the same person twice), and
+/// the first persons know many others. Up to `12 * scale` persons and
+/// `20 * scale` events, most of them detentions.
+fn gen_hub_case(tape: &[u32], scale: usize) -> String {
+    use serde_json::{Value as J, json};
+    let mut t = Tape { data: tape, pos: 0 };
+    let mut nodes: Vec<J> = vec![json!({"id": "c", "kind": "case", "procedure": "ordinary"})];
+    let persons = 2 + t.pick(12 * scale);
+    let events = 1 + t.pick(20 * scale);
+    for i in 0..persons {
+        let mut p = json!({
+            "id": format!("p{i:03}"),
+            "kind": "person",
+            "role": t.one(&["defendant", "victim", "witness"]),
+            "rank": t.one(&["low", "mid", "high"]),
+        });
+        if t.chance(60) {
+            p["score"] = J::from(t.pick(6));
+        }
+        nodes.push(p);
+    }
+    for i in 0..events {
+        let mut e = json!({
+            "id": format!("e{i:03}"),
+            "kind": "event",
+            // (Notices and hearings are rare: few nodes in their index.)
+            "type": t.one(&["detention"; 8]
+                .iter()
+                .chain(&["notice", "hearing"])
+                .copied()
+                .collect::<Vec<_>>()),
+            "rank": t.one(&["low", "mid", "high"]),
+        });
+        if t.chance(85) {
+            e["date"] = J::from(t.one(&["2024-03-01", "2024-03-04", "2024-03-05", "2024-03-08"]));
+        }
+        if t.chance(40) {
+            e["time"] = J::from(t.one(&["09:00", "23:30"]));
+        }
+        if t.chance(70) {
+            e["qty"] = J::from(t.pick(4));
+        }
+        nodes.push(e);
+    }
+    // (Most edges reach one of the first three persons.)
+    let hub = |t: &mut Tape| {
+        if t.chance(80) {
+            t.pick(3.min(persons))
+        } else {
+            t.pick(persons)
+        }
+    };
+    let mut edges: Vec<J> = vec![];
+    for i in 0..events {
+        for _ in 0..[0, 1, 1, 1, 2][t.pick(5)] {
+            let p = hub(&mut t);
+            edges.push(
+                json!({"kind": "subject", "from": format!("e{i:03}"), "to": format!("p{p:03}")}),
+            );
+        }
+    }
+    for _ in 0..t.pick(30 * scale) {
+        let (a, b) = (hub(&mut t), t.pick(persons));
+        edges.push(json!({"kind": "knows", "from": format!("p{a:03}"), "to": format!("p{b:03}")}));
+    }
+    json!({"format": "caselint/case@1", "id": "hubs", "nodes": nodes, "edges": edges}).to_string()
+}
+
+const INDEX_STEPS: &str = r#"
+rule t.i1 {
+  severity error
+  title en "T" zh "题"
+  cite en "C" zh "引"
+  for p: accused
+  let s = earliest e: event(type = hearing) -subject?-> p
+  require s is present and s.date <= 2024-03-05
+  message en "m {p} {s}" zh "消息 {p} {s}"
+}
+rule t.i2 {
+  severity warning
+  title en "T" zh "题"
+  cite en "C" zh "引"
+  for p: person(role = defendant), e: event(type = notice, rank = p.rank) -subject-> p
+  require e.time is present
+  message en "m {p} {e}" zh "消息 {e}"
+}
+rule t.i3 {
+  severity info
+  title en "T" zh "题"
+  cite en "C" zh "引"
+  for p: accused, q: person(role = witness, rank = p.rank) <-knows- p
+  require q.score is absent or q.score < 3
+  message en "m {p} {q}" zh "消息 {q}"
+}
+rule t.i4 {
+  severity error
+  title en "T" zh "题"
+  cite en "C" zh "引"
+  for p: person(role = victim)
+  where exists e: event(type = notice) -subject?-> p where e.qty > 1
+  require (count e: event(type = notice) -subject?-> p) < 2
+  message en "m {p}" zh "消息 {p}"
+}
+"#;
+
+/// A step from a node with many edges to the nodes of an enum index reads
+/// the index inverted (once walks have cost more than inverting it): the
+/// same matches, in the same order, as walking the node's edges. The cases
+/// ([`gen_hub_case`]) have persons with dozens of `subject` and `knows`
+/// edges, parallel ones among them, and events without a subject.
+#[test]
+fn index_steps_agree_with_reference() {
+    let pack = RulePack::from_sources([
+        ("schema.rules", HEADER.to_string()),
+        ("index.rules", INDEX_STEPS.to_string()),
+    ])
+    .unwrap_or_else(|e| panic!("{e:?}"));
+    let fired = against_reference(&pack, 11, (gen_hub_case, 3), 1500, |_, _, _, _| Ok(()));
+    assert!(
+        fired.len() == 4 && fired.values().all(|&n| n >= 20),
         "findings by rule: {fired:?}"
     );
 }

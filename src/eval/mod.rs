@@ -95,6 +95,21 @@ impl From<Box<EvalError>> for EvalError {
 /// (node kind, edge kind, the `field = value` enum index that narrowed the sources).
 pub(crate) type EdgelessKey = (KindId, EdgeKindId, Option<(FieldId, u16)>);
 
+/// An edge step to the nodes of an enum index: (edge kind, edges leaving
+/// the start, kind reached, field, value).
+pub(crate) type IndexStepKey = (EdgeKindId, bool, KindId, FieldId, u16);
+
+/// For an [`IndexStepKey`]: how many edges walks from their starts took so
+/// far, or, once that passed the cost of one pass over the index, the
+/// index's nodes by the node each step starts from.
+#[derive(Clone)]
+pub(crate) enum IndexStep {
+    Walked(usize),
+    /// (start, node reached, edge), sorted by start, then in the order a
+    /// walk from the start meets them.
+    Built(Arc<[(NodeIx, NodeIx, crate::graph::EdgeIx)]>),
+}
+
 /// Per-review evaluation state.
 pub(crate) struct Ctx<'c> {
     pub(crate) prog: &'c Program,
@@ -117,6 +132,8 @@ pub(crate) struct Ctx<'c> {
     pub(crate) kernel_memos: Vec<Option<Vec<u8>>>,
     /// Sources without an edge of a kind, per (kind, edge kind, enum index used).
     pub(crate) edgeless: HashMap<EdgelessKey, Arc<[NodeIx]>, foldhash::fast::RandomState>,
+    /// Steps to the nodes of an enum index, walked or inverted.
+    pub(crate) index_steps: HashMap<IndexStepKey, IndexStep, foldhash::fast::RandomState>,
     steps: u64,
     budget: u64,
     rule: String,
@@ -204,6 +221,7 @@ impl<'c> Ctx<'c> {
             families: vec![None; prog.families as usize],
             kernel_memos: vec![None; prog.kernel_memos as usize],
             edgeless: HashMap::default(),
+            index_steps: HashMap::default(),
             steps: 0,
             budget,
             rule: String::new(),

@@ -178,12 +178,34 @@ impl<'c> Ctx<'c> {
                             }
                         } else {
                             // From the arrow's target: sources with an edge to it, and sources with no edge at all.
-                            if !self.follow(start, *edge, false, frame, &mut visit)? {
-                                return Ok(false);
-                            }
                             let Some(kd) = target_kind else {
-                                return Ok(true);
+                                return self.follow(start, *edge, false, frame, &mut visit);
                             };
+                            let indexed = match (edge_slot, enum_index_at(node_tests)) {
+                                (None, Some((_, f, v))) => {
+                                    let walk = self.g.in_edges(start, *edge).len();
+                                    (walk >= INDEX_STEP_MIN)
+                                        .then(|| {
+                                            self.index_step(start, *edge, false, kd, f, v, walk)
+                                        })
+                                        .flatten()
+                                }
+                                _ => None,
+                            };
+                            match indexed {
+                                Some((list, at)) => {
+                                    for &(_, n, e) in list.get(at).unwrap_or_default() {
+                                        if !visit(self, frame, n, Some(e))? {
+                                            return Ok(false);
+                                        }
+                                    }
+                                }
+                                None => {
+                                    if !self.follow(start, *edge, false, frame, &mut visit)? {
+                                        return Ok(false);
+                                    }
+                                }
+                            }
                             let free = self.edgeless(kd, *edge, enum_index(node_tests));
                             for n in free.iter() {
                                 if !visit(self, frame, *n, None)? {
@@ -237,6 +259,34 @@ impl<'c> Ctx<'c> {
             None => edges,
         };
         let last = step + 1 == q.steps.len();
+        if edges.len() >= INDEX_STEP_MIN
+            && x.above.is_none()
+            && x.edge_slot.is_none()
+            && let Some(kd) = x.kind
+            && let Some((_, f, v)) = enum_index_at(x.node_tests)
+            && let Some((list, at)) =
+                self.index_step(x.start, x.edge, x.forward, kd, f, v, edges.len())
+        {
+            for &(_, n, e) in list.get(at).unwrap_or_default() {
+                self.tick()?;
+                if !self.edge_passes(e, x.edge_tests, frame)?
+                    || !self.node_passes(n, x.node_tests, frame)?
+                {
+                    continue;
+                }
+                set(frame, x.to, V::Node(n));
+                let go_on = if last {
+                    k(self, frame)?
+                } else {
+                    self.each_match(q, step + 1, frame, k)?
+                };
+                set(frame, x.to, V::Absent);
+                if !go_on {
+                    return Ok(false);
+                }
+            }
+            return Ok(true);
+        }
         for &e in edges {
             self.tick()?;
             let n = other(e);
@@ -314,6 +364,73 @@ impl<'c> Ctx<'c> {
             .collect();
         self.edgeless.insert((kind, edge, index), v.clone());
         v
+    }
+
+    /// The edges of kind `edge` at `start` (leaving it when `forward`)
+    /// whose other end is a node of `kind` with `f = v`, as the index's
+    /// entries `list[at]`: once walks from their starts have taken more
+    /// edges than a pass over the index costs, a review inverts the index
+    /// (each of its nodes' edges of the kind, by the node at the other end)
+    /// and a step reads its start's entries instead of testing every edge
+    /// of the start. `None`: walk the start's `walk` edges.
+    ///
+    /// The entries come in the walk's order (by the node reached, then the
+    /// edge's fields), and the nodes left out fail the step's enum test, so
+    /// the step's matches are the walk's. Only for steps that do not bind
+    /// the edge: parallel edges to one node then give the same matches.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn index_step(
+        &mut self,
+        start: NodeIx,
+        edge: EdgeKindId,
+        forward: bool,
+        kind: KindId,
+        f: FieldId,
+        v: u16,
+        walk: usize,
+    ) -> Option<(IndexList, std::ops::Range<usize>)> {
+        use super::IndexStep;
+        let g = self.g;
+        let key = (edge, forward, kind, f, v);
+        let entry = self.index_steps.entry(key).or_insert(IndexStep::Walked(0));
+        let list = match entry {
+            IndexStep::Built(list) => list.clone(),
+            IndexStep::Walked(n) => {
+                *n += walk;
+                let heads = g.nodes_with_enum(kind, f, v);
+                // A pass costs about one edge per node of the index and
+                // edge of theirs; until the walks cost more, walk.
+                if *n <= 2 * heads.len() + 16 {
+                    return None;
+                }
+                let mut list: Vec<(NodeIx, NodeIx, crate::graph::EdgeIx)> = vec![];
+                for &h in heads {
+                    // The step leaves its start (`forward`) to `h`: `h`'s incoming edges.
+                    let es = if forward {
+                        g.in_edges(h, edge)
+                    } else {
+                        g.out_edges(h, edge)
+                    };
+                    for &e in es {
+                        let s = if forward {
+                            g.edge_source(e)
+                        } else {
+                            g.edge_target(e)
+                        };
+                        list.push((s, h, e));
+                    }
+                }
+                // (Stable: by start; within one, the heads in index order,
+                // which is id order, and each head's edges in field order.)
+                list.sort_by_key(|t| t.0);
+                let list: IndexList = list.into();
+                *entry = IndexStep::Built(list.clone());
+                list
+            }
+        };
+        let lo = list.partition_point(|t| t.0 < start);
+        let hi = lo + list.get(lo..)?.partition_point(|t| t.0 == start);
+        Some((list, lo..hi))
     }
 
     /// Nodes reachable by one or more edges of a kind, in a fixed order.
@@ -454,6 +571,13 @@ pub(super) fn test_against(stored: Option<&Value>, t: &FieldTest, want: &V) -> b
 }
 
 /// An edge step to a new variable, resolved for one start node.
+/// The fewest edges at a step's start for which [`Ctx::index_step`] is
+/// asked: a shorter walk costs less than looking its start up.
+const INDEX_STEP_MIN: usize = 8;
+
+/// An inverted index step's entries: [`Ctx::index_step`].
+pub(crate) type IndexList = std::sync::Arc<[(NodeIx, NodeIx, EdgeIx)]>;
+
 struct ExpandOne<'q> {
     start: NodeIx,
     edge: EdgeKindId,
