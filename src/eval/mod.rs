@@ -100,11 +100,15 @@ pub(crate) type EdgelessKey = (KindId, EdgeKindId, Option<(FieldId, u16)>);
 pub(crate) type IndexStepKey = (EdgeKindId, bool, KindId, FieldId, u16);
 
 /// For an [`IndexStepKey`]: how many edges walks from their starts took so
-/// far, or, once that passed the cost of one pass over the index, the
-/// index's nodes by the node each step starts from.
+/// far, against what a pass over the index's nodes and their edges costs;
+/// or, once the walks cost more, the index's nodes by the node each step
+/// starts from.
 #[derive(Clone)]
 pub(crate) enum IndexStep {
-    Walked(usize),
+    Walked {
+        walked: usize,
+        cost: usize,
+    },
     /// (start, node reached, edge), sorted by start, then in the order a
     /// walk from the start meets them.
     Built(Arc<[(NodeIx, NodeIx, crate::graph::EdgeIx)]>),

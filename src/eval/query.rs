@@ -376,8 +376,10 @@ impl<'c> Ctx<'c> {
     ///
     /// The entries come in the walk's order (by the node reached, then the
     /// edge's fields), and the nodes left out fail the step's enum test, so
-    /// the step's matches are the walk's. Only for steps that do not bind
-    /// the edge: parallel edges to one node then give the same matches.
+    /// the step's matches are the walk's, parallel edges included (one
+    /// entry per edge). Which path a step takes depends on the walks before
+    /// it in the review, so the steps a rule counts against its budget may
+    /// differ with the rules reviewed before it (as with grouped tables).
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn index_step(
         &mut self,
@@ -392,26 +394,36 @@ impl<'c> Ctx<'c> {
         use super::IndexStep;
         let g = self.g;
         let key = (edge, forward, kind, f, v);
-        let entry = self.index_steps.entry(key).or_insert(IndexStep::Walked(0));
+        let heads = g.nodes_with_enum(kind, f, v);
+        // The edges at the index's nodes, read once per step key.
+        let back = |h: NodeIx| {
+            if forward {
+                g.in_edges(h, edge)
+            } else {
+                g.out_edges(h, edge)
+            }
+        };
+        let entry = self
+            .index_steps
+            .entry(key)
+            .or_insert_with(|| IndexStep::Walked {
+                walked: 0,
+                cost: heads.iter().map(|&h| 1 + back(h).len()).sum(),
+            });
         let list = match entry {
             IndexStep::Built(list) => list.clone(),
-            IndexStep::Walked(n) => {
-                *n += walk;
-                let heads = g.nodes_with_enum(kind, f, v);
-                // A pass costs about one edge per node of the index and
-                // edge of theirs; until the walks cost more, walk.
-                if *n <= 2 * heads.len() + 16 {
+            IndexStep::Walked { walked, cost } => {
+                *walked += walk;
+                // A pass costs about one step per node of the index and edge
+                // of theirs, and sorting them; until the walks cost twice
+                // that, walk.
+                if *walked <= 2 * *cost + 16 {
                     return None;
                 }
                 let mut list: Vec<(NodeIx, NodeIx, crate::graph::EdgeIx)> = vec![];
                 for &h in heads {
                     // The step leaves its start (`forward`) to `h`: `h`'s incoming edges.
-                    let es = if forward {
-                        g.in_edges(h, edge)
-                    } else {
-                        g.out_edges(h, edge)
-                    };
-                    for &e in es {
+                    for &e in back(h) {
                         let s = if forward {
                             g.edge_source(e)
                         } else {
@@ -570,7 +582,6 @@ pub(super) fn test_against(stored: Option<&Value>, t: &FieldTest, want: &V) -> b
     matches!(r, V::Bool(true))
 }
 
-/// An edge step to a new variable, resolved for one start node.
 /// The fewest edges at a step's start for which [`Ctx::index_step`] is
 /// asked: a shorter walk costs less than looking its start up.
 const INDEX_STEP_MIN: usize = 8;
@@ -578,6 +589,7 @@ const INDEX_STEP_MIN: usize = 8;
 /// An inverted index step's entries: [`Ctx::index_step`].
 pub(crate) type IndexList = std::sync::Arc<[(NodeIx, NodeIx, EdgeIx)]>;
 
+/// An edge step to a new variable, resolved for one start node.
 struct ExpandOne<'q> {
     start: NodeIx,
     edge: EdgeKindId,
