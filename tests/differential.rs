@@ -24,6 +24,7 @@
 
 mod reference;
 
+use caselint::check::ir::Op;
 use caselint::{Lang, ReviewOptions, RulePack};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRng, TestRunner};
@@ -1735,6 +1736,63 @@ fn index_steps_agree_with_reference() {
     let fired = against_reference(&pack, 11, (gen_hub_case, 3), 1500, |_, _, _, _| Ok(()));
     assert!(
         fired.len() == 4 && fired.values().all(|&n| n >= 20),
+        "findings by rule: {fired:?}"
+    );
+}
+
+const HOISTS: &str = r#"
+rule t.h1 {
+  severity error
+  title en "T" zh "题"
+  cite en "C" zh "引"
+  for p: accused, i in [0, 1, 2, 3], j in [0, 1, 2, 3]
+  where i < j
+  let a = count e: event -subject-> p where e.qty = i
+  require a <= (count e: event -subject-> p where e.qty = j)
+  message en "m {p} {i} {j} {a}" zh "消息 {p} {i} {j}"
+}
+rule t.h2 {
+  severity warning
+  title en "T" zh "题"
+  cite en "C" zh "引"
+  for e: event(type = notice), k in [low, mid, high]
+  where k != low and e.qty is present
+  require e.rank != k
+  message en "m {e} {k}" zh "消息 {e} {k}"
+}
+rule t.h3 {
+  severity info
+  title en "T" zh "题"
+  cite en "C" zh "引"
+  for d: accused, h = first_hearing
+  where h.date is present
+  require exists e: event(type = detention) -subject-> d where e.date <= h.date
+  message en "m {d} {h}" zh "消息 {d} {h}"
+}
+"#;
+
+/// Loops and values that read no pattern's variable, tested by a `where`
+/// alone, run before the patterns (`src/check/plan.rs`, `hoisted`): the same
+/// findings as the clauses as written.
+#[test]
+fn hoisted_loops_agree_with_reference() {
+    let pack = RulePack::from_sources([
+        ("schema.rules", HEADER.to_string()),
+        ("hoists.rules", HOISTS.to_string()),
+    ])
+    .unwrap_or_else(|e| panic!("{e:?}"));
+    // Each plan starts with what was hoisted.
+    for r in &pack.program().rules {
+        assert!(
+            matches!(r.plan.first(), Some(Op::Each(..) | Op::Value(..))),
+            "{}: {:?}",
+            r.id,
+            r.plan.first()
+        );
+    }
+    let fired = against_reference(&pack, 13, (gen_case_scaled, 2), 1000, |_, _, _, _| Ok(()));
+    assert!(
+        fired.len() == 3 && fired.values().all(|&n| n >= 20),
         "findings by rule: {fired:?}"
     );
 }

@@ -487,3 +487,31 @@ fn combined_bounds_may_start_at_the_combined_sentences() {
     assert!(rule(&p, "cn.cl.074.probation_excluded", 0).swap.is_none());
     assert!(rule(&p, "cn.cl.049.death_excluded", 0).swap.is_none());
 }
+
+/// `cn.order.step_order`: the two loops over the steps, and the comparison
+/// of their ranks, come before the scan of the defendants; the scan runs
+/// once per ordered pair of steps, not the comparison once per defendant.
+#[test]
+fn step_order_tests_the_pairs_of_steps_before_the_defendants() {
+    let p = pack();
+    let r = rule(&p, "cn.order.step_order", 0);
+    let (d, ta, tb) = (slot(r, "d"), slot(r, "ta"), slot(r, "tb"));
+    let kinds: Vec<String> = r
+        .plan
+        .iter()
+        .map(|op| match op {
+            Op::Each(s, _) if s.0 == ta => "each ta".into(),
+            Op::Each(s, _) if s.0 == tb => "each tb".into(),
+            Op::Cond(..) => "cond".into(),
+            Op::Match(q)
+                if q.steps
+                    .iter()
+                    .any(|s| matches!(s, QStep::Scan { slot, .. } if slot.0 == d)) =>
+            {
+                "scan d".into()
+            }
+            other => format!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(kinds, ["each ta", "each tb", "cond", "scan d"]);
+}

@@ -18,6 +18,11 @@
 //!   as the variable is bound: a binding that lacks it can yield no finding
 //!   (an unknown requirement is neither met nor breached), so the join skips
 //!   it, as a database skips the rows a null-rejecting condition drops;
+//! - loops over lists, values and `let`s that read no pattern's variable run
+//!   before the patterns when a `where` conjunct tests them alone (`for d:
+//!   defendant, ta in steps, tb in steps where chain(ta).rank <
+//!   chain(tb).rank` compares the pairs once, then scans the defendants for
+//!   each pair that passes);
 //! - a rule that starts `for a: A(…), x: B(f = v, …) -e-> a` gets a second
 //!   plan that starts at `x`, from B's enum index, and reaches `a` over the
 //!   edge ([`Swap`]): each review takes the one with fewer nodes and edges
@@ -80,6 +85,16 @@ pub(super) fn plan(ops: &[Op], after: Consumers<'_>) -> (Vec<Op>, Vec<(Slot, Exp
             other => binders.push(other.clone()),
         }
     }
+    // 2b. Loops over lists (and values and `let`s) that read no pattern's
+    //     variable go before the patterns when a conjunct tests them alone:
+    //     `for d: defendant, ta in steps, tb in steps where chain(ta).rank <
+    //     chain(tb).rank` then tests the pairs once, not once per defendant.
+    if let Some(order) = hoisted(&binders, &conds) {
+        binders = order;
+        for (c, _, pos) in &mut conds {
+            *pos = place(&binders, c);
+        }
+    }
     // The presence tests the requirement implies, first at their position
     // (a field test is cheap, and may spare the `where` conjuncts there).
     // Only variables a binding step binds: a late `let` is not yet bound.
@@ -128,6 +143,39 @@ pub(super) fn plan(ops: &[Op], after: Consumers<'_>) -> (Vec<Op>, Vec<(Slot, Exp
     // 3. `a < b` as the start of the step that reaches `b`.
     bound_steps(&mut out);
     (out, late)
+}
+
+/// `binders` with the loops, values and `let`s that read no pattern's
+/// variable (directly or through another such) moved before the rest, in
+/// their order, when that tests some conjunct earlier: one that reads some
+/// of their variables and no other. The bindings are the same, in another
+/// order (a review sorts its findings); a pattern after them is matched
+/// once per combination of their values that passes the conjunct.
+fn hoisted(binders: &[Op], conds: &[(Expr, u32, usize)]) -> Option<Vec<Op>> {
+    let (mut front, mut rest): (Vec<Op>, Vec<Op>) = (vec![], vec![]);
+    let (mut front_slots, mut rest_slots) = (BTreeSet::new(), BTreeSet::new());
+    for op in binders {
+        let mut read = BTreeSet::new();
+        reads(op, &mut read);
+        if matches!(op, Op::Each(..) | Op::Value(..) | Op::Let(..)) && read.is_disjoint(&rest_slots)
+        {
+            front_slots.extend(binds(op));
+            front.push(op.clone());
+        } else {
+            rest_slots.extend(binds(op));
+            rest.push(op.clone());
+        }
+    }
+    if front.is_empty() || rest.is_empty() {
+        return None;
+    }
+    let order: Vec<Op> = front.into_iter().chain(rest).collect();
+    let earlier = conds.iter().any(|(c, _, pos)| {
+        let mut used = BTreeSet::new();
+        slots_used(c, &mut used);
+        !used.is_empty() && used.is_subset(&front_slots) && place(&order, c) < *pos
+    });
+    earlier.then_some(order)
 }
 
 /// The slots an operation reads.
