@@ -181,8 +181,8 @@ impl<'c> Ctx<'c> {
                             let Some(kd) = target_kind else {
                                 return self.follow(start, *edge, false, frame, &mut visit);
                             };
-                            let indexed = match (edge_slot, enum_index_at(node_tests)) {
-                                (None, Some((_, f, v))) => {
+                            let indexed = match (edge_slot, enum_test_value(node_tests, frame)) {
+                                (None, Some((f, v))) => {
                                     let walk = self.g.in_edges(start, *edge).len();
                                     (walk >= INDEX_STEP_MIN)
                                         .then(|| {
@@ -263,7 +263,7 @@ impl<'c> Ctx<'c> {
             && x.above.is_none()
             && x.edge_slot.is_none()
             && let Some(kd) = x.kind
-            && let Some((_, f, v)) = enum_index_at(x.node_tests)
+            && let Some((f, v)) = enum_test_value(x.node_tests, frame)
             && let Some((list, at)) =
                 self.index_step(x.start, x.edge, x.forward, kd, f, v, edges.len())
         {
@@ -617,6 +617,25 @@ pub(crate) fn enum_index(tests: &[FieldTest]) -> Option<(FieldId, u16)> {
 }
 
 /// [`enum_index`], with the test's position among `tests`.
+/// The first `field = value` test on an enum field whose value is a
+/// constant or a bound variable holding an enum value (`type = t` in
+/// `def first_act(d: person, t: event.type)`), with that value: the nodes
+/// the enum index gives for it are the only ones that can pass the test.
+fn enum_test_value(tests: &[FieldTest], frame: &[V]) -> Option<(FieldId, u16)> {
+    tests.iter().find_map(|t| match (&t.ty, t.op, &t.value) {
+        (Ty::Enum(_), Some(crate::syntax::ast::CmpOp::Eq), Expr::Const(Const::Enum(_, v))) => {
+            Some((t.field, *v))
+        }
+        (Ty::Enum(_), Some(crate::syntax::ast::CmpOp::Eq), Expr::Local(s)) => {
+            match frame.get(s.0 as usize) {
+                Some(V::Enum(_, v)) => Some((t.field, *v)),
+                _ => None,
+            }
+        }
+        _ => None,
+    })
+}
+
 pub(crate) fn enum_index_at(tests: &[FieldTest]) -> Option<(usize, FieldId, u16)> {
     tests
         .iter()
