@@ -761,8 +761,10 @@ pub struct Rule {
     /// The binding sequence a review runs: `ops` with each `where` split into
     /// its conjuncts, each tested as soon as its variables are bound, the
     /// fields the requirement cannot be decided without tested present as
-    /// soon as their variable is bound, and the `let`s no binding step reads
-    /// moved to [`Rule::late`].
+    /// soon as their variable is bound, the `let`s no binding step reads
+    /// moved to [`Rule::late`], and the loops that read no pattern's variable
+    /// moved before the patterns when a conjunct tests them alone
+    /// (`src/check/plan.rs`).
     pub plan: Vec<Op>,
     /// `let`s computed after the bindings, at the stage that first reads them, in
     /// written order.

@@ -145,12 +145,17 @@ pub(super) fn plan(ops: &[Op], after: Consumers<'_>) -> (Vec<Op>, Vec<(Slot, Exp
     (out, late)
 }
 
-/// `binders` with the loops, values and `let`s that read no pattern's
+/// `binders` with every loop, value and `let` that reads no pattern's
 /// variable (directly or through another such) moved before the rest, in
 /// their order, when that tests some conjunct earlier: one that reads some
 /// of their variables and no other. The bindings are the same, in another
 /// order (a review sorts its findings); a pattern after them is matched
 /// once per combination of their values that passes the conjunct.
+///
+/// Not when a conjunct tests the patterns' variables alone: `for e: event,
+/// k in [...] where e.qty > 1000 and k > 0` would scan the events and test
+/// them once per `k` instead of once. (A rule so reordered keeps its
+/// written start: [`swap`] only takes a plan that starts with a pattern.)
 fn hoisted(binders: &[Op], conds: &[(Expr, u32, usize)]) -> Option<Vec<Op>> {
     let (mut front, mut rest): (Vec<Op>, Vec<Op>) = (vec![], vec![]);
     let (mut front_slots, mut rest_slots) = (BTreeSet::new(), BTreeSet::new());
@@ -170,12 +175,20 @@ fn hoisted(binders: &[Op], conds: &[(Expr, u32, usize)]) -> Option<Vec<Op>> {
         return None;
     }
     let order: Vec<Op> = front.into_iter().chain(rest).collect();
-    let earlier = conds.iter().any(|(c, _, pos)| {
+    let used = |c: &Expr| {
         let mut used = BTreeSet::new();
         slots_used(c, &mut used);
-        !used.is_empty() && used.is_subset(&front_slots) && place(&order, c) < *pos
+        used
+    };
+    let pattern_only = conds.iter().any(|(c, _, _)| {
+        let u = used(c);
+        !u.is_empty() && u.is_subset(&rest_slots)
     });
-    earlier.then_some(order)
+    let earlier = conds.iter().any(|(c, _, pos)| {
+        let u = used(c);
+        !u.is_empty() && u.is_subset(&front_slots) && place(&order, c) < *pos
+    });
+    (earlier && !pattern_only).then_some(order)
 }
 
 /// The slots an operation reads.

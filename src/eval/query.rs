@@ -616,7 +616,6 @@ pub(crate) fn enum_index(tests: &[FieldTest]) -> Option<(FieldId, u16)> {
     enum_index_at(tests).map(|(_, f, v)| (f, v))
 }
 
-/// [`enum_index`], with the test's position among `tests`.
 /// The first `field = value` test on an enum field whose value is a
 /// constant or a bound variable holding an enum value (`type = t` in
 /// `def first_act(d: person, t: event.type)`), with that value: the nodes
@@ -636,6 +635,7 @@ fn enum_test_value(tests: &[FieldTest], frame: &[V]) -> Option<(FieldId, u16)> {
     })
 }
 
+/// [`enum_index`], with the test's position among `tests`.
 pub(crate) fn enum_index_at(tests: &[FieldTest]) -> Option<(usize, FieldId, u16)> {
     tests
         .iter()
