@@ -267,6 +267,8 @@ impl<'c> Ctx<'c> {
             && let Some((list, at)) =
                 self.index_step(x.start, x.edge, x.forward, kd, f, v, edges.len())
         {
+            // (The walk's loop body again: one loop over both sources,
+            // chained, cost amount conflict 1.4 % more instructions.)
             for &(_, n, e) in list.get(at).unwrap_or_default() {
                 self.tick()?;
                 if !self.edge_passes(e, x.edge_tests, frame)?
