@@ -396,8 +396,8 @@ impl<'c> Ctx<'c> {
         use super::IndexStep;
         let g = self.g;
         let key = (edge, forward, kind, f, v);
-        let heads = g.nodes_with_enum(kind, f, v);
-        // The edges at the index's nodes, read once per step key.
+        // The edges at the index's nodes (read when a key is first met, and
+        // when the index is inverted).
         let back = |h: NodeIx| {
             if forward {
                 g.in_edges(h, edge)
@@ -410,7 +410,11 @@ impl<'c> Ctx<'c> {
             .entry(key)
             .or_insert_with(|| IndexStep::Walked {
                 walked: 0,
-                cost: heads.iter().map(|&h| 1 + back(h).len()).sum(),
+                cost: g
+                    .nodes_with_enum(kind, f, v)
+                    .iter()
+                    .map(|&h| 1 + back(h).len())
+                    .sum(),
             });
         let list = match entry {
             IndexStep::Built(list) => list.clone(),
@@ -423,7 +427,7 @@ impl<'c> Ctx<'c> {
                     return None;
                 }
                 let mut list: Vec<(NodeIx, NodeIx, crate::graph::EdgeIx)> = vec![];
-                for &h in heads {
+                for &h in g.nodes_with_enum(kind, f, v) {
                     // The step leaves its start (`forward`) to `h`: `h`'s incoming edges.
                     for &e in back(h) {
                         let s = if forward {
@@ -619,21 +623,21 @@ pub(crate) fn enum_index(tests: &[FieldTest]) -> Option<(FieldId, u16)> {
 }
 
 /// The first `field = value` test on an enum field whose value is a
-/// constant or a bound variable holding an enum value (`type = t` in
+/// constant ([`enum_index`]), else one whose value is a bound variable
+/// holding an enum value (`type = t` in
 /// `def first_act(d: person, t: event.type)`), with that value: the nodes
 /// the enum index gives for it are the only ones that can pass the test.
 fn enum_test_value(tests: &[FieldTest], frame: &[V]) -> Option<(FieldId, u16)> {
-    tests.iter().find_map(|t| match (&t.ty, t.op, &t.value) {
-        (Ty::Enum(_), Some(crate::syntax::ast::CmpOp::Eq), Expr::Const(Const::Enum(_, v))) => {
-            Some((t.field, *v))
-        }
-        (Ty::Enum(_), Some(crate::syntax::ast::CmpOp::Eq), Expr::Local(s)) => {
-            match frame.get(s.0 as usize) {
-                Some(V::Enum(_, v)) => Some((t.field, *v)),
-                _ => None,
+    enum_index(tests).or_else(|| {
+        tests.iter().find_map(|t| match (&t.ty, t.op, &t.value) {
+            (Ty::Enum(_), Some(crate::syntax::ast::CmpOp::Eq), Expr::Local(s)) => {
+                match frame.get(s.0 as usize) {
+                    Some(V::Enum(_, v)) => Some((t.field, *v)),
+                    _ => None,
+                }
             }
-        }
-        _ => None,
+            _ => None,
+        })
     })
 }
 
