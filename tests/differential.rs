@@ -1751,6 +1751,49 @@ fn index_steps_agree_with_reference() {
     );
 }
 
+const REMEMBERED: &str = r#"
+def first_of(p: person, t: event.type) = earliest e: event(type = t) -subject?-> p
+def notices(p: person): int = count e: event(type = notice) -subject-> p
+rule t.m1 {
+  severity error
+  title en "T" zh "题"
+  cite en "C" zh "引"
+  for p: person, ta in [detention, notice, hearing], tb in [detention, notice, hearing]
+  where ta != tb
+  let a = first_of(p, ta)
+  let b = first_of(p, tb)
+  require a.date <= b.date
+  message en "m {p} {ta} {tb} {a} {b}" zh "消息 {p} {a} {b}"
+}
+rule t.m2 {
+  severity warning
+  title en "T" zh "题"
+  cite en "C" zh "引"
+  for p: accused, k in [0, 1, 2]
+  where notices(p) > k
+  let h = first_of(p, hearing)
+  require h is present and notices(p) <= k + 2
+  message en "m {p} {k} {h}" zh "消息 {p} {k}"
+}
+"#;
+
+/// A definition's value remembered for its arguments is read back, for
+/// every pair of arguments, before the definition's frame is built
+/// (`Ctx::remembered`): the same findings as computing each call.
+#[test]
+fn remembered_calls_agree_with_reference() {
+    let pack = RulePack::from_sources([
+        ("schema.rules", HEADER.to_string()),
+        ("remembered.rules", REMEMBERED.to_string()),
+    ])
+    .unwrap_or_else(|e| panic!("{e:?}"));
+    let fired = against_reference(&pack, 17, (gen_hub_case, 3), 1000, |_, _, _, _| Ok(()));
+    assert!(
+        fired.len() == 2 && fired.values().all(|&n| n >= 20),
+        "findings by rule: {fired:?}"
+    );
+}
+
 const HOISTS: &str = r#"
 rule t.h1 {
   severity error

@@ -120,8 +120,36 @@ impl<'c> Ctx<'c> {
             // (Straight to the query, past `eval_full`'s prologue.)
             Expr::Agg(agg, value, query) => self.agg(*agg, value.as_deref(), query, frame),
             Expr::Quant(q, query, body) => self.quant(*q, query, body.as_deref(), frame),
+            // A value remembered for these arguments: found here, without
+            // building the definition's frame.
+            Expr::Call(def, args) => match self.remembered(*def, args, frame) {
+                Some(v) => Ok(v),
+                None => self.eval_full(e, frame),
+            },
             _ => self.eval_full(e, frame),
         }
+    }
+
+    /// The value [`Ctx::call`] remembered for a definition whose arguments
+    /// are bound variables or constants with codes (nodes, enum values,
+    /// integers …), read by their codes; `None` when there is none (not
+    /// computed yet, not remembered, or other arguments).
+    fn remembered(&self, id: DefId, args: &[Expr], frame: &[V]) -> Option<V> {
+        let code_of = |a: &Expr| match a {
+            Expr::Local(s) => frame.get(s.0 as usize).and_then(code),
+            Expr::Const(c) => code(&V::from_const(c)),
+            _ => None,
+        };
+        let key = match args {
+            [a] => (id.0, code_of(a)?, 0),
+            [a, b] => (id.0, code_of(a)?, code_of(b)?),
+            _ => return None,
+        };
+        let def = self.prog.def(id)?;
+        if def.constant || def.params.len() != args.len() || !self.memo_worthy(id) {
+            return None;
+        }
+        self.memo_coded.get(&key).cloned()
     }
 
     /// An integer, date or decimal read in place: a bound variable, a
