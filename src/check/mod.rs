@@ -229,13 +229,22 @@ impl<'a> Checker<'a> {
             .node_kinds()
             .map(|(k, _)| (schema.field(k, "date"), schema.field(k, "time")))
             .collect();
-        let runs_query = defs
+        let runs_query: Vec<bool> = defs
             .iter()
             .map(|d| ir::runs_query(&d.body, &defs, 0))
+            .collect();
+        let remembered = defs
+            .iter()
+            .zip(&runs_query)
+            .map(|(d, &q)| match d.params.len() {
+                n @ (1 | 2) if q && !d.constant => n as u8,
+                _ => u8::MAX,
+            })
             .collect();
         Some(Program {
             date_fields,
             runs_query,
+            remembered,
             grouped,
             families,
             kernel_memos,

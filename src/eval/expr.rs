@@ -134,7 +134,11 @@ impl<'c> Ctx<'c> {
     /// are bound variables or constants with codes (nodes, enum values,
     /// integers …), read by their codes; `None` when there is none (not
     /// computed yet, not remembered, or other arguments).
+    #[inline]
     fn remembered(&self, id: DefId, args: &[Expr], frame: &[V]) -> Option<V> {
+        if self.prog.remembered.get(id.0 as usize).copied() != Some(args.len() as u8) {
+            return None;
+        }
         let code_of = |a: &Expr| match a {
             Expr::Local(s) => frame.get(s.0 as usize).and_then(code),
             Expr::Const(c) => code(&V::from_const(c)),
@@ -145,10 +149,6 @@ impl<'c> Ctx<'c> {
             [a, b] => (id.0, code_of(a)?, code_of(b)?),
             _ => return None,
         };
-        let def = self.prog.def(id)?;
-        if def.constant || def.params.len() != args.len() || !self.memo_worthy(id) {
-            return None;
-        }
         self.memo_coded.get(&key).cloned()
     }
 
