@@ -133,24 +133,45 @@ struct Arena {
     start: Vec<u32>,
     slot: Vec<FieldId>,
     val: Vec<Value>,
+    /// Per item, four bits per slot below 16: 1 + the slot's place among
+    /// the item's values, 0 when absent. A field is then read without
+    /// scanning the item's slots (kinds have few fields).
+    place: Vec<u64>,
+    /// Whether every item's places fit `place` (at most 15 values among
+    /// slots below 16); if not, every read scans. (Off for edges: few have
+    /// fields, and their reads are rare.)
+    placed: bool,
 }
 
 impl Arena {
-    fn with_capacity(items: usize, values: usize) -> Arena {
+    /// With `placed`, reads by `place`; else by scanning.
+    fn with_capacity(items: usize, values: usize, placed: bool) -> Arena {
         let mut start = Vec::with_capacity(items + 1);
         start.push(0);
         Arena {
             start,
             slot: Vec::with_capacity(values),
             val: Vec::with_capacity(values),
+            place: Vec::with_capacity(if placed { items } else { 0 }),
+            placed,
         }
     }
 
     /// Appends one item's fields (sorted by slot). `None` if over 2^32 values.
     fn push(&mut self, fields: Vec<(FieldId, Value)>) -> Option<()> {
-        for (f, v) in fields {
+        let mut place = 0u64;
+        for (i, (f, v)) in fields.into_iter().enumerate() {
+            if self.placed && f.0 < 16 {
+                match u64::try_from(i + 1) {
+                    Ok(p) if p < 16 => place |= p << (4 * f.0),
+                    _ => self.placed = false,
+                }
+            }
             self.slot.push(f);
             self.val.push(v);
+        }
+        if self.placed {
+            self.place.push(place);
         }
         self.start.push(u32::try_from(self.val.len()).ok()?);
         Some(())
@@ -170,7 +191,16 @@ impl Arena {
         )
     }
 
+    #[inline]
     fn get(&self, i: usize, f: FieldId) -> Option<&Value> {
+        if self.placed && f.0 < 16 {
+            let p = (*self.place.get(i)? >> (4 * f.0)) & 0xF;
+            if p == 0 {
+                return None;
+            }
+            let s = *self.start.get(i)? as usize;
+            return self.val.get(s + p as usize - 1);
+        }
         let (s, e) = self.range(i);
         // (Slots are sorted: past `f`, it is absent.)
         for (p, x) in self.slot.get(s..e)?.iter().enumerate() {
@@ -185,6 +215,7 @@ impl Arena {
         self.start.capacity() * size_of::<u32>()
             + self.slot.capacity() * size_of::<FieldId>()
             + self.val.capacity() * size_of::<Value>()
+            + self.place.capacity() * size_of::<u64>()
     }
 
     fn same(&self, other: &Arena) -> bool {
@@ -661,7 +692,7 @@ pub(crate) fn assemble(
     let mut graph = Topology::with_capacity(nodes.len(), edges.len());
     let mut id_text = String::with_capacity(id_bytes);
     let mut id_end = Vec::with_capacity(nodes.len());
-    let mut node_fields = Arena::with_capacity(nodes.len(), node_values);
+    let mut node_fields = Arena::with_capacity(nodes.len(), node_values, true);
     let mut kind_pairs = Vec::with_capacity(nodes.len());
     let mut enum_pairs = Vec::new();
     let enum_base = enum_bases(&schema)?;
@@ -701,7 +732,7 @@ pub(crate) fn assemble(
 
     let n = id_end.len();
     let mut out_counts = vec![0u32; n];
-    let mut edge_fields = Arena::with_capacity(edges.len(), edge_values);
+    let mut edge_fields = Arena::with_capacity(edges.len(), edge_values, false);
     let mut by_target: Vec<(u32, EdgeIx)> = Vec::with_capacity(edges.len());
     let mut kinds: Vec<EdgeKindId> = Vec::with_capacity(edges.len());
     for (i, e) in edges.into_iter().enumerate() {
