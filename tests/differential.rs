@@ -24,7 +24,7 @@
 
 mod reference;
 
-use caselint::check::ir::Op;
+use caselint::check::ir::{Expr, Op};
 use caselint::{Lang, ReviewOptions, RulePack};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRng, TestRunner};
@@ -1788,6 +1788,59 @@ fn remembered_calls_agree_with_reference() {
     ])
     .unwrap_or_else(|e| panic!("{e:?}"));
     let fired = against_reference(&pack, 17, (gen_hub_case, 3), 1000, |_, _, _, _| Ok(()));
+    assert!(
+        fired.len() == 2 && fired.values().all(|&n| n >= 20),
+        "findings by rule: {fired:?}"
+    );
+}
+
+const OPEN_TABLES: &str = r#"
+def open_count(p: person, t: event.type): int = count e: event(type = t) -subject?-> p
+def open_any(p: person, t: event.type): bool = exists e: event(type = t) -subject?-> p where e.qty > 2
+def open_last(p: person, t: event.type) = latest e: event(type = t) -subject?-> p
+def open_sum(p: person, t: event.type): int = sum e.qty for e: event(type = t, rank = high) -subject?-> p
+def open_none(p: person, t: event.type): bool = no e: event(type = t) -subject?-> p where e.date is absent
+rule t.o1 {
+  severity error
+  title en "T" zh "题"
+  cite en "C" zh "引"
+  for p: person, t in [detention, notice, hearing]
+  let c = open_count(p, t)
+  let l = open_last(p, t)
+  require c < 3 or (open_any(p, t) and l.date <= 2024-03-04)
+  message en "m {p} {t} {c} {l}" zh "消息 {p} {c}"
+}
+rule t.o2 {
+  severity warning
+  title en "T" zh "题"
+  cite en "C" zh "引"
+  for p: person, t in [detention, notice, hearing]
+  where open_sum(p, t) > 2
+  require open_none(p, t)
+  message en "m {p} {t} {open_sum(p, t)}" zh "消息 {p}"
+}
+"#;
+
+/// A definition's quantifier or aggregate over an open edge against its
+/// arrow, grouped by a parameter (`count e: event(type = t) -subject?->
+/// p`), is read from a table whose entries stay open: each read adds the
+/// events without a subject, after the person's own (`Grouped::open`). The
+/// same findings as walking, for each kind of accumulator.
+#[test]
+fn open_tables_in_definitions_agree_with_reference() {
+    let pack = RulePack::from_sources([
+        ("schema.rules", HEADER.to_string()),
+        ("open.rules", OPEN_TABLES.to_string()),
+    ])
+    .unwrap_or_else(|e| panic!("{e:?}"));
+    let tables = pack
+        .program()
+        .defs
+        .iter()
+        .filter(|d| matches!(&d.body, Expr::Quant(_, q, _) | Expr::Agg(_, _, q) if q.grouped.as_ref().is_some_and(|g| g.open)))
+        .count();
+    assert_eq!(tables, 5, "every definition reads an open table");
+    let fired = against_reference(&pack, 19, (gen_hub_case, 3), 1000, |_, _, _, _| Ok(()));
     assert!(
         fired.len() == 2 && fired.values().all(|&n| n >= 20),
         "findings by rule: {fired:?}"

@@ -568,7 +568,10 @@ pub enum MemberOf {
 ///
 /// Only a query whose other tests, filter and body or value read nothing
 /// but its own variables and constants qualifies: its value depends on the
-/// anchor and the field's value alone. `src/check/shared.rs` says which.
+/// anchor and the field's value alone. `src/check/shared.rs` says which. A
+/// definition's query qualifies in the same way when the field is compared
+/// with a parameter (`def first_act(d: person, t: event.type) = earliest e:
+/// event(type = t) -subject?-> d`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Grouped {
     /// Same id, same table: the occurrences that are the same computation up
@@ -583,6 +586,11 @@ pub struct Grouped {
     pub field: FieldId,
     /// What the field is compared with (`k`; reads only outer variables).
     pub value: Expr,
+    /// The step is an open edge taken against its arrow (`e: event(type =
+    /// t) -subject?-> d`): the nodes of the kind without any such edge match
+    /// from every anchor, after the anchor's own matches. The table keeps
+    /// each entry's accumulator open, and a read adds those nodes to it.
+    pub open: bool,
 }
 
 /// A quantifier or an aggregate (or a [`Family`] of them) over one edge step

@@ -215,7 +215,7 @@ impl<'a> Checker<'a> {
             self.check_heights(&defs, &rules);
             inline::inline_rules(&mut rules, &defs);
             // What a review computes once for many evaluations.
-            grouped = shared::grouped(&mut rules);
+            grouped = shared::grouped(&mut rules, &mut defs);
             families = shared::families(&mut rules);
             shared::kernels(&mut rules, &mut defs);
             kernel_memos = shared::kernel_memos(&mut rules, &mut defs);

@@ -26,6 +26,15 @@
 //! computation up to the names of their variables share one table, across
 //! rules.
 //!
+//! A definition's query qualifies the same way when its grouped test reads
+//! a parameter: step order asks `def first_act(d: person, t: event.type) =
+//! earliest e: event(type = t) -subject?-> d` of every defendant and step.
+//! The step may then be an open edge taken against its arrow, without an
+//! edge variable or edge tests: the events without any `subject` edge match
+//! from every defendant, after the defendant's own. Such a table keeps each
+//! entry's accumulator open, and a read adds those events to it, in the
+//! order a walk would.
+//!
 //! ## Families
 //!
 //! Part `bounds` of CL 69 asks, for each combined sentence `cs` of `d`, the
@@ -69,7 +78,7 @@
 
 use super::ir::*;
 use crate::graph::FieldId;
-use crate::syntax::ast::Agg;
+use crate::syntax::ast::{Agg, EdgeMod};
 use std::collections::{BTreeSet, HashMap};
 
 /// The index of `form` in `forms`, added at the end if new.
@@ -85,9 +94,29 @@ fn intern<T: PartialEq>(forms: &mut Vec<T>, form: T) -> u32 {
 }
 
 /// Makes [`Grouped`] the quantifiers and aggregates of the rules' plans and
-/// later clauses that qualify; returns how many tables there are.
-pub(super) fn grouped(rules: &mut [Rule]) -> u32 {
+/// later clauses that qualify, and those of the definitions whose grouped
+/// test compares with a parameter; returns how many tables there are.
+pub(super) fn grouped(rules: &mut [Rule], defs: &mut [Def]) -> u32 {
     let mut forms: Vec<(Expr, FieldId)> = vec![];
+    for d in defs.iter_mut() {
+        // A definition is asked again with other arguments: its parameters
+        // play the part of a rule's loop variables.
+        let params: BTreeSet<Slot> = (0..d.params.len() as u32).map(Slot).collect();
+        expr_sites(&mut d.body, false, &mut |e, _| {
+            let Some((table, form)) = qualify(e) else {
+                return;
+            };
+            let mut used = BTreeSet::new();
+            super::rule::slots_used(&table.value, &mut used);
+            if used.is_disjoint(&params) {
+                return;
+            }
+            let id = intern(&mut forms, form);
+            if let Expr::Quant(_, q, _) | Expr::Agg(_, _, q) = e {
+                q.grouped = Some(Box::new(Grouped { id, ..table }));
+            }
+        });
+    }
     for r in rules.iter_mut() {
         // The variables bound by `for k in [..]`.
         let each: BTreeSet<Slot> = r
@@ -284,7 +313,8 @@ fn qualify(e: &Expr) -> Option<(Grouped, (Expr, FieldId))> {
     let [
         QStep::Expand {
             from,
-            modifier: crate::syntax::ast::EdgeMod::One,
+            forward,
+            modifier,
             to,
             to_bound: false,
             kind: Some(_),
@@ -301,6 +331,13 @@ fn qualify(e: &Expr) -> Option<(Grouped, (Expr, FieldId))> {
     if q.head != *to || from == to || Some(*from) == *edge_slot {
         return None;
     }
+    // An open edge only against its arrow, without an edge variable or
+    // edge tests: its "no edge" case is then the nodes without such an edge.
+    let open = match modifier {
+        EdgeMod::One => false,
+        EdgeMod::Open if !forward && edge_slot.is_none() && edge_tests.is_empty() => true,
+        _ => return None,
+    };
     let own: BTreeSet<Slot> = std::iter::once(*to).chain(*edge_slot).collect();
     let reads_only = |x: &Expr, allowed: &BTreeSet<Slot>| {
         let mut used = BTreeSet::new();
@@ -364,6 +401,7 @@ fn qualify(e: &Expr) -> Option<(Grouped, (Expr, FieldId))> {
             query,
             field: test.field,
             value: test.value,
+            open,
         },
         (canon, test.field),
     ))

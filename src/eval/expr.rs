@@ -830,7 +830,64 @@ impl<'c> Ctx<'c> {
         let Some(Some(t)) = self.grouped.get(id) else {
             return Ok(None);
         };
-        Ok(Some(t.get(a, x).clone()))
+        let Some(open) = &t.open else {
+            return Ok(Some(t.get(a, x).clone()));
+        };
+        // The anchor's own matches, then the nodes without such an edge.
+        let (mut acc, decided) = match t.entry(a, x).and_then(|j| open.get(j)) {
+            Some(entry) => entry.clone(),
+            None => (Acc::new(what), false),
+        };
+        if !decided {
+            self.add_edgeless(what, m, x, &mut acc, frame)?;
+        }
+        Ok(Some(acc.finish(what)))
+    }
+
+    /// Adds to `acc` the matches of an open [`Grouped`] step's "no edge"
+    /// case for the field value `x`: the nodes of the kind with that value
+    /// and without any edge of the step's kind, in id order, as a walk
+    /// visits them after the anchor's own.
+    fn add_edgeless(
+        &mut self,
+        what: What<'_>,
+        m: &Grouped,
+        x: u16,
+        acc: &mut Acc,
+        frame: &mut [V],
+    ) -> R<()> {
+        let Some(QStep::Expand {
+            edge,
+            kind: Some(kind),
+            node_tests,
+            to,
+            ..
+        }) = m.query.steps.first()
+        else {
+            return Ok(());
+        };
+        let dates = self.date_fields(m.query.head_kind);
+        let free = self.edgeless(*kind, *edge, Some((m.field, x)));
+        for &n in free.iter() {
+            self.tick()?;
+            if !self.node_passes(n, node_tests, frame)? {
+                continue;
+            }
+            set(frame, *to, V::Node(n));
+            let decided = acc.add(
+                self,
+                what,
+                (m.query.filter.as_ref(), m.query.head),
+                dates,
+                None,
+                frame,
+            )?;
+            if decided {
+                break;
+            }
+        }
+        set(frame, *to, V::Absent);
+        Ok(())
     }
 
     /// The `where` test `next` that follows `for x in [...]`, when a table
@@ -969,6 +1026,13 @@ impl<'c> Ctx<'c> {
         if let Some(es) = edge_slot {
             set(frame, *es, V::Absent);
         }
+        // An open step's entries stay open: a read adds the nodes without an edge.
+        let open = m.open.then(|| {
+            entries
+                .iter()
+                .map(|(_, _, acc, d)| (acc.clone(), *d))
+                .collect()
+        });
         Ok(Some(GroupedTable {
             row_of,
             entries: entries
@@ -976,6 +1040,7 @@ impl<'c> Ctx<'c> {
                 .map(|(x, prev, acc, _)| (x, prev, acc.finish(what)))
                 .collect(),
             none: Acc::new(what).finish(what),
+            open,
         }))
     }
 }
@@ -997,15 +1062,23 @@ pub(crate) struct GroupedTable {
     entries: Vec<(u16, u32, V)>,
     /// The value for an anchor and a field value without a match.
     none: V,
+    /// For an open step ([`Grouped::open`]): each entry's accumulator, not
+    /// finished, and whether its value is decided.
+    open: Option<Vec<(Acc, bool)>>,
 }
 
 impl GroupedTable {
     fn get(&self, anchor: crate::graph::NodeIx, x: u16) -> &V {
+        self.entry(anchor, x)
+            .and_then(|j| self.entries.get(j))
+            .map_or(&self.none, |(_, _, v)| v)
+    }
+
+    /// The index of the anchor's entry for `x`, if it has one.
+    fn entry(&self, anchor: crate::graph::NodeIx, x: u16) -> Option<usize> {
         let last = self.row_of.get(anchor.index()).copied().unwrap_or(0);
         let at = find_entry(last, x, |j| self.entries.get(j).map(|(y, p, _)| (*y, *p)));
-        at.checked_sub(1)
-            .and_then(|j| self.entries.get(j as usize))
-            .map_or(&self.none, |(_, _, v)| v)
+        at.checked_sub(1).map(|j| j as usize)
     }
 }
 
@@ -1075,6 +1148,7 @@ fn code(v: &V) -> Option<u128> {
 }
 
 /// What a quantifier or an aggregate has gathered from the matches so far.
+#[derive(Clone)]
 pub(super) enum Acc {
     /// Exists, no, every: a (counter)example found, an unknown one seen.
     Quant {

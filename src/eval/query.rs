@@ -345,7 +345,7 @@ impl<'c> Ctx<'c> {
     /// Nodes of `kind` with no outgoing edge of `edge`, cached per case;
     /// with `index`, only those whose enum field has that value (the rest
     /// would fail the step's tests).
-    fn edgeless(
+    pub(super) fn edgeless(
         &mut self,
         kind: KindId,
         edge: EdgeKindId,
