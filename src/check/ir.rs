@@ -1032,9 +1032,11 @@ pub struct Program {
     /// Per definition: whether evaluating it may run a query, itself or through
     /// a definition it calls (such calls are memoised per argument tuple).
     pub runs_query: Vec<bool>,
-    /// Per definition: its number of parameters when a review remembers
-    /// its values by their arguments' codes (one or two parameters, not a
-    /// constant, runs a query: see `Ctx::call`); `u8::MAX` otherwise.
+    /// Per definition: its number of parameters when `Ctx::eval` looks up
+    /// the value `Ctx::call` remembered for its arguments' codes before
+    /// calling it (one or two parameters, not a constant, runs a query);
+    /// `u8::MAX` otherwise. (`Ctx::call` also remembers a definition without
+    /// parameters that runs a query, found there.)
     pub remembered: Vec<u8>,
     /// How many [`Grouped::id`]s (tables) the rules use.
     pub grouped: u32,

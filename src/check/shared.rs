@@ -29,11 +29,14 @@
 //! A definition's query qualifies the same way when its grouped test reads
 //! a parameter: step order asks `def first_act(d: person, t: event.type) =
 //! earliest e: event(type = t) -subject?-> d` of every defendant and step.
-//! The step may then be an open edge taken against its arrow, without an
-//! edge variable or edge tests: the events without any `subject` edge match
-//! from every defendant, after the defendant's own. Such a table keeps each
-//! entry's accumulator open, and a read adds those events to it, in the
-//! order a walk would.
+//!
+//! In a rule or a definition, the step may be an open edge taken against
+//! its arrow, without an edge variable or edge tests: the events without
+//! any `subject` edge then match from every defendant, after the
+//! defendant's own. Such a table keeps each entry's accumulator open, and a
+//! read adds those events to it, in the order a walk would. A rule's
+//! `where` does not skip a loop's values by such a table before binding
+//! them (`Ctx::table_test`): its entries alone leave those events out.
 //!
 //! ## Families
 //!
@@ -73,8 +76,9 @@
 //!
 //! The clauses as written ([`Rule::ops`](super::ir::Rule::ops)), which
 //! `explain` and a review with coverage run to bind variables, carry none
-//! of these; the later clauses (`unless`, `require`, the late `let`s)
-//! carry them in every review.
+//! of these (the definitions they call do: a kernel or a table changes how
+//! a definition's value is computed, not the value); the later clauses
+//! (`unless`, `require`, the late `let`s) carry them in every review.
 
 use super::ir::*;
 use crate::graph::FieldId;

@@ -136,7 +136,8 @@ impl<'c> Ctx<'c> {
     /// computed yet, not remembered, or other arguments).
     #[inline]
     fn remembered(&self, id: DefId, args: &[Expr], frame: &[V]) -> Option<V> {
-        if self.prog.remembered.get(id.0 as usize).copied() != Some(args.len() as u8) {
+        let arity = u8::try_from(args.len()).ok()?;
+        if self.prog.remembered.get(id.0 as usize).copied() != Some(arity) {
             return None;
         }
         let code_of = |a: &Expr| match a {
@@ -907,7 +908,9 @@ impl<'c> Ctx<'c> {
             Expr::Quant(_, q, _) => (q, None),
             _ => return None,
         };
-        let grouped = query.grouped.as_deref()?;
+        // (Not an open step's table: its entries leave out the nodes
+        // without an edge, which a read adds.)
+        let grouped = query.grouped.as_deref().filter(|g| !g.open)?;
         matches!(grouped.value, Expr::Local(s) if s == x).then_some(TableTest { grouped, bound })
     }
 
@@ -1060,7 +1063,8 @@ pub(crate) struct GroupedTable {
     row_of: Vec<u32>,
     /// (value of the field, 1 + the anchor's previous entry or 0, value).
     entries: Vec<(u16, u32, V)>,
-    /// The value for an anchor and a field value without a match.
+    /// The value for an anchor and a field value without a match (for an
+    /// open step: without a match of its own).
     none: V,
     /// For an open step ([`Grouped::open`]): each entry's accumulator, not
     /// finished, and whether its value is decided.
@@ -1068,6 +1072,9 @@ pub(crate) struct GroupedTable {
 }
 
 impl GroupedTable {
+    /// The value for the anchor and the field value `x`. Not for an open
+    /// step's table, whose values are its entries' accumulators and the
+    /// nodes without an edge together ([`Ctx::read_grouped`]).
     fn get(&self, anchor: crate::graph::NodeIx, x: u16) -> &V {
         self.entry(anchor, x)
             .and_then(|j| self.entries.get(j))

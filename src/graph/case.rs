@@ -160,10 +160,12 @@ impl Arena {
     /// Appends one item's fields (sorted by slot). `None` if over 2^32 values.
     fn push(&mut self, fields: Vec<(FieldId, Value)>) -> Option<()> {
         let mut place = 0u64;
+        debug_assert!(fields.windows(2).all(|w| matches!(w, [a, b] if a.0 < b.0)));
         for (i, (f, v)) in fields.into_iter().enumerate() {
             if self.placed && f.0 < 16 {
-                match u64::try_from(i + 1) {
-                    Ok(p) if p < 16 => place |= p << (4 * f.0),
+                // Places 1 to 15: the 16th value of a node has none.
+                match u64::try_from(i) {
+                    Ok(i) if i < 15 => place |= (i + 1) << (4 * f.0),
                     _ => self.placed = false,
                 }
             }
