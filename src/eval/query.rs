@@ -181,26 +181,37 @@ impl<'c> Ctx<'c> {
                             let Some(kd) = target_kind else {
                                 return self.follow(start, *edge, false, frame, &mut visit);
                             };
+                            let walk = self.g.in_edges(start, *edge).len();
                             let indexed = match (edge_slot, enum_test_value(node_tests, frame)) {
+                                _ if walk < INDEX_STEP_MIN => None,
                                 (None, Some((f, v))) => {
-                                    let walk = self.g.in_edges(start, *edge).len();
-                                    (walk >= INDEX_STEP_MIN)
-                                        .then(|| {
-                                            self.index_step(start, *edge, false, kd, f, v, walk)
-                                        })
-                                        .flatten()
+                                    self.index_step(start, *edge, false, kd, f, v, walk)
                                 }
                                 _ => None,
                             };
-                            match indexed {
-                                Some((list, at)) => {
+                            // `type in [release, bail, …]`: the values' lists together.
+                            let any = match (&indexed, edge_slot, enum_test_list(node_tests)) {
+                                (None, None, Some((f, values))) if walk >= INDEX_STEP_MIN => {
+                                    self.index_step_any(start, *edge, kd, f, &values, walk)
+                                }
+                                _ => None,
+                            };
+                            match (indexed, any) {
+                                (Some((list, at)), _) => {
                                     for &(_, n, e) in list.get(at).unwrap_or_default() {
                                         if !visit(self, frame, n, Some(e))? {
                                             return Ok(false);
                                         }
                                     }
                                 }
-                                None => {
+                                (None, Some(entries)) => {
+                                    for (n, e) in entries {
+                                        if !visit(self, frame, n, Some(e))? {
+                                            return Ok(false);
+                                        }
+                                    }
+                                }
+                                (None, None) => {
                                     if !self.follow(start, *edge, false, frame, &mut visit)? {
                                         return Ok(false);
                                     }
@@ -451,6 +462,44 @@ impl<'c> Ctx<'c> {
         Some((list, lo..hi))
     }
 
+    /// [`Ctx::index_step`] against its arrow for a test of an enum field
+    /// against a list of values (`type in [release, bail]`): the entries of
+    /// every value's inverted list at `start`, in the order a walk meets
+    /// them (by the node reached, whose edges keep their order: one node
+    /// has one value). `None` while any value's list is still walked.
+    fn index_step_any(
+        &mut self,
+        start: NodeIx,
+        edge: EdgeKindId,
+        kind: KindId,
+        f: FieldId,
+        values: &[u16],
+        walk: usize,
+    ) -> Option<smallvec::SmallVec<[(NodeIx, crate::graph::EdgeIx); 8]>> {
+        let mut out: smallvec::SmallVec<[(NodeIx, crate::graph::EdgeIx); 8]> =
+            smallvec::SmallVec::new();
+        let mut all = true;
+        for &v in values {
+            match self.index_step(start, edge, false, kind, f, v, walk) {
+                Some((list, at)) => {
+                    out.extend(
+                        list.get(at)
+                            .unwrap_or_default()
+                            .iter()
+                            .map(|&(_, n, e)| (n, e)),
+                    );
+                }
+                None => all = false,
+            }
+        }
+        if !all {
+            return None;
+        }
+        // (Stable: a node's edges stay in their order.)
+        out.sort_by_key(|&(n, _)| n);
+        Some(out)
+    }
+
     /// Nodes reachable by one or more edges of a kind, in a fixed order.
     /// Only edges that pass `tests` are followed: `-concerns*(weight > 0)->`
     /// is a path of edges that each have a positive weight.
@@ -638,6 +687,28 @@ fn enum_test_value(tests: &[FieldTest], frame: &[V]) -> Option<(FieldId, u16)> {
             }
             _ => None,
         })
+    })
+}
+
+/// The first test of an enum field against a list of constants (`type in
+/// [release, bail, residential_surveillance]`), with the values, sorted
+/// and each once: the nodes of those values' indexes are the only ones that
+/// can pass it.
+fn enum_test_list(tests: &[FieldTest]) -> Option<(FieldId, smallvec::SmallVec<[u16; 8]>)> {
+    tests.iter().find_map(|t| match (&t.ty, t.op, &t.value) {
+        (Ty::Enum(_), None, Expr::List(items)) => {
+            let mut values: smallvec::SmallVec<[u16; 8]> = items
+                .iter()
+                .map(|i| match i {
+                    Expr::Const(Const::Enum(_, v)) => Some(*v),
+                    _ => None,
+                })
+                .collect::<Option<_>>()?;
+            values.sort_unstable();
+            values.dedup();
+            Some((t.field, values))
+        }
+        _ => None,
     })
 }
 
