@@ -1884,7 +1884,9 @@ rule t.l2 {
 /// An open step whose node test is an enum field against a list of values
 /// (`type in [notice, hearing]`), from a node with many edges, reads the
 /// values' inverted lists together once they are built (`index_step_any`):
-/// each match once (a value written twice too), in the walk's order.
+/// each match once (a value written twice too), in the walk's order. (The
+/// lists are built here: reading only the first value's, or only the first
+/// entry, fails this test.)
 #[test]
 fn list_index_steps_agree_with_reference() {
     let pack = RulePack::from_sources([

@@ -1339,7 +1339,7 @@ fn keep_best(
 #[inline]
 pub(super) fn fold(agg: Agg, acc: &mut Option<V>, v: V) {
     // Whole numbers, the commonest values (terms in months, amounts in
-    // yuan): in place, as the general arms below would.
+    // yuan): without the general arithmetic, as the arms below would.
     if let (Some(V::Int(a)), V::Int(b)) = (acc.as_mut(), &v) {
         match agg {
             Agg::Sum => {

@@ -182,16 +182,17 @@ impl<'c> Ctx<'c> {
                                 return self.follow(start, *edge, false, frame, &mut visit);
                             };
                             let walk = self.g.in_edges(start, *edge).len();
-                            let indexed = match (edge_slot, enum_test_value(node_tests, frame)) {
-                                _ if walk < INDEX_STEP_MIN => None,
-                                (None, Some((f, v))) => {
+                            // (A short walk costs less than looking its start up.)
+                            let lookup = walk >= INDEX_STEP_MIN && edge_slot.is_none();
+                            let indexed = match enum_test_value(node_tests, frame) {
+                                Some((f, v)) if lookup => {
                                     self.index_step(start, *edge, false, kd, f, v, walk)
                                 }
                                 _ => None,
                             };
                             // `type in [release, bail, …]`: the values' lists together.
-                            let any = match (&indexed, edge_slot, enum_test_list(node_tests)) {
-                                (None, None, Some((f, values))) if walk >= INDEX_STEP_MIN => {
+                            let any = match enum_test_list(node_tests) {
+                                Some((f, values)) if lookup && indexed.is_none() => {
                                     self.index_step_any(start, *edge, kd, f, &values, walk)
                                 }
                                 _ => None,
@@ -466,7 +467,9 @@ impl<'c> Ctx<'c> {
     /// against a list of values (`type in [release, bail]`): the entries of
     /// every value's inverted list at `start`, in the order a walk meets
     /// them (by the node reached, whose edges keep their order: one node
-    /// has one value). `None` while any value's list is still walked.
+    /// has one value). `None` while any value's list is still walked. Each
+    /// value's walk count grows as for a step testing that value alone
+    /// (a step testing `type = x` and `type in [x, …]` counts `x` twice).
     fn index_step_any(
         &mut self,
         start: NodeIx,
@@ -476,24 +479,23 @@ impl<'c> Ctx<'c> {
         values: &[u16],
         walk: usize,
     ) -> Option<smallvec::SmallVec<[(NodeIx, crate::graph::EdgeIx); 8]>> {
-        let mut out: smallvec::SmallVec<[(NodeIx, crate::graph::EdgeIx); 8]> =
-            smallvec::SmallVec::new();
+        // (Every value is asked, built or not: each one's walk count grows.)
+        let mut lists: smallvec::SmallVec<[_; 8]> = smallvec::SmallVec::new();
         let mut all = true;
         for &v in values {
             match self.index_step(start, edge, false, kind, f, v, walk) {
-                Some((list, at)) => {
-                    out.extend(
-                        list.get(at)
-                            .unwrap_or_default()
-                            .iter()
-                            .map(|&(_, n, e)| (n, e)),
-                    );
-                }
+                Some(found) => lists.push(found),
                 None => all = false,
             }
         }
         if !all {
             return None;
+        }
+        let mut out: smallvec::SmallVec<[(NodeIx, crate::graph::EdgeIx); 8]> =
+            smallvec::SmallVec::new();
+        for (list, at) in &lists {
+            let entries = list.get(at.clone()).unwrap_or_default();
+            out.extend(entries.iter().map(|&(_, n, e)| (n, e)));
         }
         // (Stable: a node's edges stay in their order.)
         out.sort_by_key(|&(n, _)| n);
