@@ -107,18 +107,7 @@ pub(super) fn grouped(rules: &mut [Rule], defs: &mut [Def]) -> u32 {
         // play the part of a rule's loop variables.
         let params: BTreeSet<Slot> = (0..d.params.len() as u32).map(Slot).collect();
         expr_sites(&mut d.body, false, &mut |e, _| {
-            let Some((table, form)) = qualify(e) else {
-                return;
-            };
-            let mut used = BTreeSet::new();
-            super::rule::slots_used(&table.value, &mut used);
-            if used.is_disjoint(&params) {
-                return;
-            }
-            let id = intern(&mut forms, form);
-            if let Expr::Quant(_, q, _) | Expr::Agg(_, _, q) = e {
-                q.grouped = Some(Box::new(Grouped { id, ..table }));
-            }
+            give_table(e, &params, &mut forms)
         });
     }
     for r in rules.iter_mut() {
@@ -131,23 +120,27 @@ pub(super) fn grouped(rules: &mut [Rule], defs: &mut [Def]) -> u32 {
                 _ => None,
             })
             .collect();
-        sites(r, &mut |e, _| {
-            let Some((table, form)) = qualify(e) else {
-                return;
-            };
-            // Only where a loop asks for the same anchor's rows again.
-            let mut used = BTreeSet::new();
-            super::rule::slots_used(&table.value, &mut used);
-            if used.is_disjoint(&each) {
-                return;
-            }
-            let id = intern(&mut forms, form);
-            if let Expr::Quant(_, q, _) | Expr::Agg(_, _, q) = e {
-                q.grouped = Some(Box::new(Grouped { id, ..table }));
-            }
-        });
+        sites(r, &mut |e, _| give_table(e, &each, &mut forms));
     }
     forms.len() as u32
+}
+
+/// Gives `e` its table when it qualifies and its grouped test reads one of
+/// `asked` (variables that take several values for the same anchor: only
+/// then is a row read again).
+fn give_table(e: &mut Expr, asked: &BTreeSet<Slot>, forms: &mut Vec<(Expr, FieldId)>) {
+    let Some((table, form)) = qualify(e) else {
+        return;
+    };
+    let mut used = BTreeSet::new();
+    super::rule::slots_used(&table.value, &mut used);
+    if used.is_disjoint(asked) {
+        return;
+    }
+    let id = intern(forms, form);
+    if let Expr::Quant(_, q, _) | Expr::Agg(_, _, q) = e {
+        q.grouped = Some(Box::new(Grouped { id, ..table }));
+    }
 }
 
 /// Gives a [`Family`] to the quantifiers and aggregates of each rule that
