@@ -43,9 +43,17 @@ pub(super) fn inline_rules(rules: &mut [Rule], defs: &[Def]) {
         if let Some((_, _, e)) = &mut r.in_force {
             expr(e, defs, 0);
         }
-        for (c, _) in &mut r.messages {
+        for (c, texts) in &mut r.messages {
             if let Some(c) = c {
                 expr(c, defs, 0);
+            }
+            // The values a message shows (`{who(d)}`, `{range_zh(c, t)}`).
+            for pieces in texts.by_lang.values_mut() {
+                for p in pieces {
+                    if let Piece::Hole(e) = p {
+                        expr(e, defs, 0);
+                    }
+                }
             }
         }
     }
