@@ -397,6 +397,40 @@ fn review_stdin() {
 }
 
 /// Exit 2 for input that cannot be reviewed; every message names the file or flag.
+/// Load errors go to standard error; when whoever reads it has gone
+/// (`caselint review bad.json 2>&1 | head -1`), the run still ends with its
+/// own exit code, not a panic. Also a line of NDJSON that is not UTF-8 names
+/// its column.
+#[test]
+fn closed_stderr_is_not_a_panic() {
+    use std::process::Stdio;
+    for _ in 0..5 {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_caselint"))
+            .args(["review", "tests/cli/bad-case.json"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stderr.take());
+        let status = child.wait().unwrap();
+        assert_eq!(status.code(), Some(2), "{status:?}");
+    }
+}
+
+#[test]
+fn ndjson_line_not_utf8_names_its_column() {
+    let dir = tmp("ndjson_not_utf8");
+    let f = dir.join("cases.ndjson");
+    std::fs::write(&f, b"{\"id\": \"caf\xe9\"}\n").unwrap();
+    let r = caselint(&["review", &path_arg(&f)], None).expect_code(2);
+    assert!(
+        r.stderr
+            .contains(":1: error: expected UTF-8 text, found the bytes `e9 22 7d` at column 12"),
+        "{}",
+        r.transcript()
+    );
+}
+
 #[test]
 fn review_bad_input() {
     let dir = tmp("review_bad_input");

@@ -1,5 +1,20 @@
 //! The `caselint` command-line tool: thin commands over the library.
 
+/// `eprintln!` and `eprint!` that do not panic when standard error is
+/// closed (`caselint review … 2>&1 | head`): a message nobody reads is dropped.
+macro_rules! eprintln {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($t)*);
+    }};
+}
+macro_rules! eprint {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr(), $($t)*);
+    }};
+}
+
 mod check;
 mod common;
 mod explain;

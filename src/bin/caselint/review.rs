@@ -109,37 +109,47 @@ pub fn lang_of(pack: &RulePack, lang: Option<&str>) -> Result<Lang, u8> {
     }
 }
 
-fn read_input(path: &Path) -> Result<String, u8> {
-    read_text(path).map_err(|e| {
-        print_read_error(path, &e);
-        2
-    })
+/// Why a case file gave no case.
+enum CaseFailure {
+    /// It could not be read.
+    Read(std::io::Error),
+    /// It was read but does not load (bytes that are not UTF-8 included,
+    /// reported at their line and column).
+    Load(caselint::LoadErrors),
 }
 
-/// The text of a case file (`-`: standard input), which must be UTF-8.
-fn read_text(path: &Path) -> std::io::Result<String> {
-    if path.as_os_str() == "-" {
-        let mut s = String::new();
-        std::io::Read::read_to_string(&mut std::io::stdin(), &mut s).map(|_| s)
-    } else if path.is_dir() {
-        Err(std::io::Error::from(std::io::ErrorKind::IsADirectory))
-    } else {
-        std::fs::read(path).and_then(|b| {
-            String::from_utf8(b).map_err(|e| {
-                std::io::Error::new(
-                    std::io::ErrorKind::InvalidData,
-                    format!("invalid byte at offset {}", e.utf8_error().valid_up_to()),
-                )
-            })
-        })
+impl CaseFailure {
+    fn print(&self, path: &Path) {
+        match self {
+            CaseFailure::Read(e) => print_read_error(path, e),
+            CaseFailure::Load(errs) => print_load_errors(path, errs),
+        }
     }
 }
 
-/// Reads and loads one case file, printing load errors with their place.
+/// Reads and loads one case file (`-`: standard input).
+fn load_file(pack: &RulePack, path: &Path) -> Result<caselint::CaseGraph, CaseFailure> {
+    let bytes = if path.as_os_str() == "-" {
+        let mut b = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut b).map(|_| b)
+    } else if path.is_dir() {
+        Err(std::io::Error::from(std::io::ErrorKind::IsADirectory))
+    } else {
+        std::fs::read(path)
+    }
+    .map_err(CaseFailure::Read)?;
+    match String::from_utf8(bytes) {
+        Ok(text) => pack.load_case(&text),
+        // The loader names the first byte that is not UTF-8 by line and column.
+        Err(e) => caselint::CaseGraph::from_reader(pack.schema().clone(), e.as_bytes()),
+    }
+    .map_err(CaseFailure::Load)
+}
+
+/// Reads and loads one case file, printing why when it gives no case.
 pub fn read_case(pack: &RulePack, path: &Path) -> Result<caselint::CaseGraph, u8> {
-    let text = read_input(path)?;
-    pack.load_case(&text).map_err(|errs| {
-        print_load_errors(path, &errs);
+    load_file(pack, path).map_err(|f| {
+        f.print(path);
         2
     })
 }
@@ -216,15 +226,7 @@ pub fn run(a: ReviewArgs) -> u8 {
             worst = worst.max(review_lines(&pack, path, &opts, &progress, &mut w));
             continue;
         }
-        let case = match read_text(path) {
-            Ok(text) => pack.load_case(&text).map_err(|errs| {
-                progress.suspend(|| print_load_errors(path, &errs));
-            }),
-            Err(e) => {
-                progress.suspend(|| print_read_error(path, &e));
-                Err(())
-            }
-        };
+        let case = load_file(&pack, path).map_err(|f| progress.suspend(|| f.print(path)));
         progress.inc(1);
         let Ok(case) = case else {
             worst = worst.max(2);
@@ -399,10 +401,7 @@ fn review_lines(
                     Err("the line is empty: each line must hold one case as JSON".to_string())
                 }
                 Ok(s) => Ok(s),
-                Err(e) => Err(format!(
-                    "the line is not UTF-8 (invalid byte at offset {})",
-                    e.utf8_error().valid_up_to()
-                )),
+                Err(e) => Err(not_utf8(e.as_bytes(), e.utf8_error().valid_up_to())),
             },
             Err(e) => Err(format!("cannot read the line: {e}")),
         };
@@ -482,16 +481,9 @@ pub fn run_due(a: DueArgs) -> u8 {
         Ok(l) => l,
         Err(c) => return c,
     };
-    let text = match read_input(&a.case) {
-        Ok(t) => t,
-        Err(c) => return c,
-    };
-    let case = match pack.load_case(&text) {
+    let case = match read_case(&pack, &a.case) {
         Ok(c) => c,
-        Err(errs) => {
-            print_load_errors(&a.case, &errs);
-            return 2;
-        }
+        Err(c) => return c,
     };
     match pack.due(&case, a.as_of, lang) {
         Ok(r) => {
@@ -519,4 +511,22 @@ pub fn run_due(a: DueArgs) -> u8 {
             2
         }
     }
+}
+
+/// Where in a line of NDJSON its bytes stop being UTF-8, and which bytes.
+fn not_utf8(line: &[u8], at: usize) -> String {
+    let column = std::str::from_utf8(line.get(..at).unwrap_or_default())
+        .map_or(at, |p| p.chars().count())
+        + 1;
+    let shown: Vec<String> = line
+        .get(at..)
+        .unwrap_or_default()
+        .iter()
+        .take(4)
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    format!(
+        "expected UTF-8 text, found the bytes `{}` at column {column} (byte {at} of the line)",
+        shown.join(" ")
+    )
 }
