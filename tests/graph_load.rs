@@ -435,6 +435,38 @@ fn invalid_decimal() {
         &[],
     ));
     assert_eq!(e.kind, LoadErrorKind::InvalidDecimal);
+    // A sign is one sign: `"+-20"` and `"++20"` are not decimals.
+    for bad in ["+-20", "++20", "+", "+ 20"] {
+        let e = only_error(&case_with(
+            &[&format!(
+                r#"{{"id": "r1", "kind": "circumstance", "type": "surrender", "adjustment_pct": "{bad}"}}"#
+            )],
+            &[],
+        ));
+        assert_eq!(e.kind, LoadErrorKind::InvalidDecimal, "{bad}");
+    }
+}
+
+/// case-format.md: `+20` increases by 20 %. As text a decimal may say so.
+#[test]
+fn decimal_text_may_carry_a_plus_sign() {
+    let text = case_with(
+        &[
+            r#"{"id": "r1", "kind": "circumstance", "type": "recidivism", "adjustment_pct": "+20"}"#,
+            r#"{"id": "r2", "kind": "circumstance", "type": "surrender", "adjustment_pct": "-20.5"}"#,
+            r#"{"id": "r3", "kind": "circumstance", "type": "confession", "adjustment_pct": "+0.5e1"}"#,
+        ],
+        &[],
+    );
+    let g = load(&text).unwrap();
+    let s = g.schema();
+    let kind = s.node_kind("circumstance").unwrap();
+    let pct = s.field(kind, "adjustment_pct").unwrap();
+    let get = |id: &str| g.field(g.node_by_id(id).unwrap(), pct).cloned().unwrap();
+    let dec = |t: &str| Value::Decimal(Decimal::from_str(t).unwrap());
+    assert_eq!(get("r1"), dec("20"));
+    assert_eq!(get("r2"), dec("-20.5"));
+    assert_eq!(get("r3"), dec("5"));
 }
 
 #[test]

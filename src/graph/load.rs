@@ -280,15 +280,19 @@ fn convert(
         }
         (Type::Decimal, Kind::Number(t)) => decimal(r, t, path, at),
         (Type::Decimal, Kind::String(s)) => {
-            if json::is_number(s) {
-                decimal(r, s, path, at)
+            // As text, a decimal may carry an explicit `+` (`"+20"`: an
+            // adjustment of plus 20 %), which a JSON number may not.
+            let unsigned = s.strip_prefix('+').filter(|u| !u.starts_with('-'));
+            let number = unsigned.unwrap_or(s);
+            if json::is_number(number) {
+                decimal(r, number, path, at)
             } else {
                 r.error(
                     LoadErrorKind::InvalidDecimal,
                     path.render(),
                     at,
                     format!("expected a decimal number like `52000.50`, found `\"{}\"`", excerpt(s)),
-                    Some("write digits with an optional `-` and `.`, no thousands separators or units".to_owned()),
+                    Some("write digits with an optional sign and `.`, no thousands separators or units".to_owned()),
                 );
                 None
             }
