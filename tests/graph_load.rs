@@ -665,3 +665,35 @@ fn error_display_is_readable() {
         "the case file has 1 error\n  10:40: nodes[5].role: expected a value of enum `person.role`, found `\"defendent\"` (help: did you mean `defendant`?)"
     );
 }
+
+/// An edge written twice is one relation; the same ends with another field
+/// value (a second role) or another representation stay two edges.
+#[test]
+fn an_edge_written_twice_is_one_edge() {
+    let text = case_with(
+        &[
+            r#"{"id": "s1", "kind": "sentence", "penalty": "fixed_term", "scope": "single", "months": 12}"#,
+            r#"{"id": "x2", "kind": "evidence", "type": "witness_statement"}"#,
+        ],
+        &[
+            r#"{"kind": "imposed_on", "from": "s1", "to": "d1"}"#,
+            r#"{"kind": "charged_with", "from": "d1", "to": "ch1", "role": "principal"}"#,
+            r#"{"kind": "imposed_on", "from": "s1", "to": "d1"}"#,
+            r#"{"kind": "charged_with", "from": "d1", "to": "ch1", "role": "ringleader"}"#,
+            r#"{"kind": "supports", "from": "x2", "to": "ch1", "amount": "500.5"}"#,
+            r#"{"kind": "supports", "from": "x2", "to": "ch1", "amount": 500.50}"#,
+            r#"{"kind": "supports", "from": "x2", "to": "ch1", "amount": "500.5"}"#,
+        ],
+    );
+    let g = load(&text).unwrap();
+    let s = g.schema();
+    let d1 = g.node_by_id("d1").unwrap();
+    let imposed = s.edge_kind("imposed_on").unwrap();
+    let charged = s.edge_kind("charged_with").unwrap();
+    let supports = s.edge_kind("supports").unwrap();
+    assert_eq!(g.in_edges(d1, imposed).len(), 1);
+    assert_eq!(g.out_edges(d1, charged).len(), 2);
+    let x2 = g.node_by_id("x2").unwrap();
+    assert_eq!(g.out_edges(x2, supports).len(), 2);
+    assert_eq!(g.edge_count(), 5);
+}

@@ -681,12 +681,19 @@ pub(crate) fn assemble(
         }
     }
     let mut slots: Vec<Option<RawEdge>> = edges.into_iter().map(Some).collect();
-    let edges: Vec<RawEdge> = order
+    let mut edges: Vec<RawEdge> = order
         .iter()
         .map(|&raw| slots.get_mut(raw as usize)?.take())
         .collect::<Option<_>>()?;
     drop(slots);
     drop(order);
+    // An edge written twice (same kind, ends and fields, to the
+    // representation) is one relation, kept once: a count or a sum over it
+    // must not see it twice. Sorted, the copies are neighbours.
+    edges.dedup_by(|b, a| {
+        (a.from, a.kind, a.to) == (b.from, b.kind, b.to)
+            && cmp_fields(&a.fields, &b.fields) == Ordering::Equal
+    });
 
     let id_bytes: usize = nodes.iter().map(|n| n.id.len()).sum();
     let node_values: usize = nodes.iter().map(|n| n.fields.len()).sum();
