@@ -94,3 +94,44 @@ fn shipped_pack_messages_render_every_value_they_name() {
         bad.join("\n")
     );
 }
+
+/// A time with seconds is shown with them (20:00:30 is not 20:00); one
+/// without, to the minute.
+#[test]
+fn messages_show_seconds_when_the_file_gives_them() {
+    use caselint::{Lang, ReviewOptions};
+    let pack = RulePack::load(Path::new("rules/cn-criminal")).unwrap();
+    let case = |x: &str, n: &str| {
+        format!(
+            r#"{{"id": "T", "nodes": [
+              {{"id": "k", "kind": "case", "procedure": "ordinary"}},
+              {{"id": "d1", "kind": "person", "role": "defendant", "name": "张三"}},
+              {{"id": "x", "kind": "event", "type": "detention", "date": "2024-01-15", "time": "{x}"}},
+              {{"id": "n", "kind": "event", "type": "family_notice", "date": "2024-01-16", "time": "{n}"}}],
+             "edges": [
+              {{"kind": "subject", "from": "x", "to": "d1"}},
+              {{"kind": "concerns", "from": "n", "to": "x"}}]}}"#
+        )
+    };
+    let opts = ReviewOptions {
+        lang: Lang::One("en".into()),
+        ..ReviewOptions::default()
+    };
+    let message = |text: &str| {
+        let g = pack.load_case(text).unwrap();
+        let r = pack.review_with(&g, &opts).unwrap();
+        let f = r
+            .findings
+            .iter()
+            .find(|f| f.rule == "cn.cpl.085.detention_family_notice")
+            .expect("the notice is late");
+        f.message.as_str().to_string()
+    };
+    let m = message(&case("20:00:30", "20:00:45"));
+    assert!(
+        m.contains("at 20:00:30;") && m.contains("at 20:00:45,"),
+        "{m}"
+    );
+    let m = message(&case("20:00", "20:01"));
+    assert!(m.contains("at 20:00;") && m.contains("at 20:01,"), "{m}");
+}
