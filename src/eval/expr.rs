@@ -202,12 +202,14 @@ impl<'c> Ctx<'c> {
     /// `None` for unknown (absent, or not a boolean).
     ///
     /// The same answer as [`Ctx::eval`] followed by [`V::truth`], but `and`,
-    /// `or`, `not` and membership in a written-out list of constants are
+    /// `or`, `not`, `if` and membership in a written-out list of constants are
     /// answered without building values.
     #[inline]
     pub(crate) fn cond(&mut self, e: &Expr, frame: &mut [V]) -> R<Option<bool>> {
         match e {
-            Expr::And(..) | Expr::Or(..) | Expr::Not(_) | Expr::In(..) => self.cond_full(e, frame),
+            Expr::And(..) | Expr::Or(..) | Expr::Not(_) | Expr::In(..) | Expr::If(..) => {
+                self.cond_full(e, frame)
+            }
             _ => Ok(self.eval(e, frame)?.truth()),
         }
     }
@@ -238,6 +240,13 @@ impl<'c> Ctx<'c> {
                 })
             }
             Expr::Not(x) => Ok(self.cond(x, frame)?.map(|b| !b)),
+            // A condition's branches as conditions (`before(a, b)` inlined):
+            // an unknown test gives unknown, as `eval_full` does.
+            Expr::If(c, a, b) => match self.cond(c, frame)? {
+                Some(true) => self.cond(a, frame),
+                Some(false) => self.cond(b, frame),
+                None => Ok(None),
+            },
             Expr::In(x, list, negated) => {
                 // `v.f in [c1, c2, …]` on the stored field, without building its value.
                 if let Expr::List(items) = &**list
