@@ -396,11 +396,9 @@ fn review_stdin() {
     golden("review-stdin", &[run, text, pretty, pretty_file]);
 }
 
-/// Exit 2 for input that cannot be reviewed; every message names the file or flag.
 /// Load errors go to standard error; when whoever reads it has gone
 /// (`caselint review bad.json 2>&1 | head -1`), the run still ends with its
-/// own exit code, not a panic. Also a line of NDJSON that is not UTF-8 names
-/// its column.
+/// own exit code, not a panic.
 #[test]
 fn closed_stderr_is_not_a_panic() {
     use std::process::Stdio;
@@ -417,6 +415,7 @@ fn closed_stderr_is_not_a_panic() {
     }
 }
 
+/// A line of NDJSON that is not UTF-8 names its column and the bytes found.
 #[test]
 fn ndjson_line_not_utf8_names_its_column() {
     let dir = tmp("ndjson_not_utf8");
@@ -431,6 +430,7 @@ fn ndjson_line_not_utf8_names_its_column() {
     );
 }
 
+/// Exit 2 for input that cannot be reviewed; every message names the file or flag.
 #[test]
 fn review_bad_input() {
     let dir = tmp("review_bad_input");

@@ -275,7 +275,8 @@ fn render_owned(v: &V, g: &CaseGraph, label: &dyn Fn(EnumId, u16) -> String) -> 
         }
         V::Text(t) => t.to_string(),
         V::Date(d) => d.to_string(),
-        // Seconds only when the file gives them (20:00:30 is not 20:00).
+        // Seconds only when they are not zero: 20:00:30 is not 20:00, and the
+        // last moment of a day (a 24-hour deadline without a time) is 23:59:59.
         V::Time(t) if t.second() != 0 => t.strftime("%H:%M:%S").to_string(),
         V::Time(t) => t.strftime("%H:%M").to_string(),
         V::DateTime(dt) if dt.second() != 0 => dt.strftime("%Y-%m-%d %H:%M:%S").to_string(),

@@ -124,12 +124,6 @@ pub fn print_read_error(path: &Path, e: &std::io::Error) {
             eprintln!("error: cannot read case file `{p}`: permission denied");
             eprintln!("  help: check the file's permissions (`ls -l {p}`)");
         }
-        ErrorKind::InvalidData => {
-            eprintln!("error: case file `{p}` is not UTF-8 text: {e}");
-            eprintln!(
-                "  help: case files are UTF-8 JSON; convert it, e.g. `iconv -f GB18030 -t UTF-8`"
-            );
-        }
         _ => eprintln!("error: cannot read case file `{p}`: {e}"),
     }
 }
