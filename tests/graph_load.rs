@@ -467,6 +467,15 @@ fn decimal_text_may_carry_a_plus_sign() {
     assert_eq!(get("r1"), dec("20"));
     assert_eq!(get("r2"), dec("-20.5"));
     assert_eq!(get("r3"), dec("5"));
+    // Too large to fit: the error quotes the value as written, sign and all.
+    let e = only_error(&case_with(
+        &[
+            r#"{"id": "r1", "kind": "circumstance", "type": "surrender", "adjustment_pct": "+1e999"}"#,
+        ],
+        &[],
+    ));
+    assert_eq!(e.kind, LoadErrorKind::InvalidDecimal);
+    assert!(e.message.contains("found `\"+1e999\"`"), "{}", e.message);
 }
 
 #[test]
