@@ -923,24 +923,28 @@ impl<'c> Ctx<'c> {
         matches!(grouped.value, Expr::Local(s) if s == x).then_some(TableTest { grouped, bound })
     }
 
-    /// Whether the test fails for the value `value` of the list, read from a
-    /// table already built. `false` when it may pass or cannot be told
-    /// without evaluating it (no table yet, an unknown anchor, a value not
-    /// an integer): the test then runs as written, and gives what the table
-    /// gives here.
-    pub(crate) fn table_rejects(&self, test: &TableTest<'_>, value: u16, frame: &[V]) -> bool {
+    /// Whether the test passes for the value `value` of the list, read from
+    /// a table already built: what the test, run as written, would give.
+    /// `None` when it cannot be told without evaluating it (no table yet, an
+    /// unknown anchor, a value not an integer): the test then runs.
+    pub(crate) fn table_decides(
+        &self,
+        test: &TableTest<'_>,
+        value: u16,
+        frame: &[V],
+    ) -> Option<bool> {
         let g = test.grouped;
         let (Some(V::Node(a)), Some(Some(t))) = (
             frame.get(g.anchor.0 as usize),
             self.grouped.get(g.id as usize),
         ) else {
-            return false;
+            return None;
         };
         match (t.get(*a, value), test.bound) {
-            (V::Int(n), Some((op, c))) => !holds(op, n.cmp(&c)),
+            (V::Int(n), Some((op, c))) => Some(holds(op, n.cmp(&c))),
             // A quantifier passes only when true.
-            (v, None) => *v != V::Bool(true),
-            _ => false,
+            (v, None) => Some(*v == V::Bool(true)),
+            _ => None,
         }
     }
 

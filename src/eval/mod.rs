@@ -297,14 +297,21 @@ impl<'c> Ctx<'c> {
                 };
                 for x in items {
                     self.tick()?;
-                    if let (Some(test), Expr::Const(Const::Enum(_, value))) = (&test, x)
-                        && self.table_rejects(test, *value, frame)
-                    {
-                        continue;
-                    }
+                    let decided = match (&test, x) {
+                        (Some(test), Expr::Const(Const::Enum(_, value))) => {
+                            self.table_decides(test, *value, frame)
+                        }
+                        _ => None,
+                    };
+                    // A test the table decides is not run again: it passes or fails here.
+                    let next = match decided {
+                        Some(false) => continue,
+                        Some(true) => i + 2,
+                        None => i + 1,
+                    };
                     let v = self.eval(x, frame)?;
                     set(frame, *slot, v);
-                    if !self.bindings(ops, i + 1, frame, k)? {
+                    if !self.bindings(ops, next, frame, k)? {
                         return Ok(false);
                     }
                 }
