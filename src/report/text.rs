@@ -19,7 +19,15 @@ const EN: Words = Words {
     no_findings: "no findings",
     the_case: "the case",
     due: "due",
-    summary: |e, w, i| format!("{e} errors, {w} warnings, {i} pending or informational"),
+    summary: |e, w, i| {
+        let n =
+            |k: usize, one: &str, many: &str| format!("{k} {}", if k == 1 { one } else { many });
+        format!(
+            "{}, {}, {i} pending or informational",
+            n(e, "error", "errors"),
+            n(w, "warning", "warnings")
+        )
+    },
 };
 
 const ZH: Words = Words {
