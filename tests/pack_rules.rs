@@ -135,3 +135,49 @@ fn messages_show_seconds_when_the_file_gives_them() {
     let m = message(&case("20:00", "20:01"));
     assert!(m.contains("at 20:00;") && m.contains("at 20:01,"), "{m}");
 }
+
+/// English messages count in the singular for one: "1 month", "1 day".
+#[test]
+fn english_messages_say_one_month_not_one_months() {
+    use caselint::{Lang, ReviewOptions};
+    let pack = RulePack::load(Path::new("rules/cn-criminal")).unwrap();
+    let opts = ReviewOptions {
+        lang: Lang::One("en".into()),
+        ..ReviewOptions::default()
+    };
+    let text = r#"{"id": "T", "nodes": [
+      {"id": "k", "kind": "case", "procedure": "ordinary"},
+      {"id": "d1", "kind": "person", "role": "defendant", "name": "张三"},
+      {"id": "s1", "kind": "sentence", "penalty": "criminal_detention", "scope": "single",
+       "months": 1, "probation": true, "probation_months": 1},
+      {"id": "s2", "kind": "sentence", "penalty": "criminal_detention", "scope": "single",
+       "months": 2, "probation": true, "probation_months": 13}],
+     "edges": [
+      {"kind": "imposed_on", "from": "s1", "to": "d1"},
+      {"kind": "imposed_on", "from": "s2", "to": "d1"}]}"#;
+    let g = pack.load_case(text).unwrap();
+    let r = pack.review_with(&g, &opts).unwrap();
+    let messages: Vec<String> = r
+        .findings
+        .iter()
+        .filter(|f| f.rule == "cn.cl.073.probation_term")
+        .map(|f| f.message.as_str().to_string())
+        .collect();
+    assert_eq!(messages.len(), 2, "{messages:?}");
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("of 1 month with a probation term of 1 month;")),
+        "{messages:?}"
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("of 2 months with a probation term of 13 months;")),
+        "{messages:?}"
+    );
+    assert!(
+        messages.iter().all(|m| !m.contains(" 1 months")),
+        "{messages:?}"
+    );
+}
