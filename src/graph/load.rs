@@ -278,14 +278,14 @@ fn convert(
                 Err(_) => wrong(r, Some("an int is a 64-bit signed integer".to_owned())),
             }
         }
-        (Type::Decimal, Kind::Number(t)) => decimal(r, t, t, path, at),
+        (Type::Decimal, Kind::Number(t)) => decimal(r, t, || t.to_string(), path, at),
         (Type::Decimal, Kind::String(s)) => {
             // As text, a decimal may carry an explicit `+` (`"+20"`: an
             // adjustment of plus 20 %), which a JSON number may not.
             let unsigned = s.strip_prefix('+').filter(|u| !u.starts_with('-'));
             let number = unsigned.unwrap_or(s);
             if json::is_number(number) {
-                decimal(r, number, &format!("\"{s}\""), path, at)
+                decimal(r, number, || format!("\"{s}\""), path, at)
             } else {
                 r.error(
                     LoadErrorKind::InvalidDecimal,
@@ -365,12 +365,12 @@ fn convert(
     }
 }
 
-/// `t` parsed as an exact decimal; an error quotes `shown`, the value as
-/// the file writes it (a string with its quotes and its `+`).
+/// `t` parsed as an exact decimal; an error quotes `shown()`, the value as
+/// the file writes it (a string with its quotes and its `+`), made only then.
 fn decimal(
     r: &mut Resolver<'_, '_>,
     t: &str,
-    shown: &str,
+    shown: impl FnOnce() -> String,
     path: &LazyPath<'_>,
     at: Option<usize>,
 ) -> Option<Value> {
@@ -383,7 +383,7 @@ fn decimal(
                 at,
                 format!(
                     "expected a decimal that fits exactly, found `{}`: {why}",
-                    excerpt(shown)
+                    excerpt(&shown())
                 ),
                 None,
             );
