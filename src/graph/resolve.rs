@@ -220,8 +220,6 @@ pub(crate) struct Resolver<'s, 'a> {
     pub(crate) schema: &'s Schema,
     pub(crate) errors: ErrorSink,
     ids: HashMap<&'a str, IdEntry>,
-    /// Non-ASCII ids by their Unicode NFC form: (input index, id as written).
-    nfc_ids: HashMap<String, (usize, &'a str)>,
     nodes: Vec<RawNode<'a>>,
     edges: Vec<RawEdge>,
     singleton_counts: Vec<u32>,
@@ -237,7 +235,6 @@ impl<'s, 'a> Resolver<'s, 'a> {
             schema,
             errors: ErrorSink::default(),
             ids: HashMap::with_capacity(node_hint),
-            nfc_ids: HashMap::new(),
             nodes: Vec::with_capacity(node_hint),
             edges: Vec::new(),
             singleton_counts: vec![0; schema.node_kinds().count()],
@@ -462,28 +459,6 @@ impl<'s, 'a> Resolver<'s, 'a> {
             }
             Entry::Vacant(slot) => slot,
         };
-        // Ids that differ only in Unicode normalisation (`é` as one code point
-        // or as `e` + U+0301) look the same to a reader and to a system that
-        // normalises: two such nodes are a duplicate, not two people.
-        if !id.is_ascii() {
-            use unicode_normalization::UnicodeNormalization;
-            let nfc: String = id.nfc().collect();
-            if let Some((first, written)) = self.nfc_ids.get(&nfc).copied() {
-                self.errors.push(
-                    LoadErrorKind::DuplicateNodeId,
-                    item_path("nodes", n.index, Some("id")),
-                    n.id_at,
-                    format!(
-                        "expected a unique node id, found {}, which is {} after Unicode normalisation (NFC)",
-                        excerpt(&format!("{id:?}")),
-                        excerpt(&format!("{written:?}"))
-                    ),
-                    Some(format!("`nodes[{first}]` has the same id once normalised; write every id in NFC")),
-                );
-                return;
-            }
-            self.nfc_ids.insert(nfc, (n.index, id));
-        }
         let node = if bad || n.kind.is_none() || n.fields.len() > usize::from(u16::MAX) {
             None
         } else {
