@@ -77,6 +77,21 @@ fn general_decimal(neg: bool, body: &str) -> Result<Decimal, &'static str> {
     if scale > 28 {
         return Err("more than 28 digits after the decimal point");
     }
+    // Zeros ending the fraction do not change the value: dropped while the
+    // digits do not fit (`100000.000000000000000000000000` is 100000).
+    loop {
+        let fits = digits.len() <= 29
+            && digits
+                .parse::<i128>()
+                .ok()
+                .and_then(|m| Decimal::try_from_i128_with_scale(m, u32::try_from(scale).ok()?).ok())
+                .is_some();
+        if fits || scale == 0 || !digits.ends_with('0') {
+            break;
+        }
+        digits.pop();
+        scale -= 1;
+    }
     if digits.len() > 29 {
         return Err("too many significant digits for a decimal (at most 28 or 29)");
     }
@@ -252,6 +267,26 @@ mod tests {
             parse_decimal("0.0000000000000000000000000001").unwrap(),
             dec("0.0000000000000000000000000001")
         );
+        // So are zeros ending a fraction whose digits would not fit.
+        assert_eq!(
+            parse_decimal("100000.000000000000000000000000").unwrap(),
+            dec("100000")
+        );
+        assert_eq!(
+            parse_decimal("10.0000000000000000000000000000").unwrap(),
+            dec("10")
+        );
+        assert_eq!(
+            parse_decimal("79228162514264337593543950335.000").unwrap(),
+            Decimal::MAX
+        );
+        assert_eq!(
+            parse_decimal("1234.5678900000000000000000000000").unwrap(),
+            dec("1234.56789")
+        );
+        // Digits that matter still do not fit.
+        assert!(parse_decimal("100000.000000000000000000000001").is_err());
+        assert!(parse_decimal("79228162514264337593543950336.000").is_err());
     }
 
     #[test]
