@@ -372,3 +372,39 @@ fn findings_per_rule_cap() {
         }
     );
 }
+
+/// A case the format allows with many conflicting amounts is reviewed: 150
+/// evidence items each stating its own amount for one charge are 11,175
+/// pairs of amount conflict, over the cap this crate once had.
+#[test]
+fn many_conflicting_amounts_are_all_reported() {
+    let pack = RulePack::load("rules/cn-criminal").unwrap();
+    let mut nodes = vec![
+        r#"{"id": "k", "kind": "case", "procedure": "ordinary"}"#.to_string(),
+        r#"{"id": "d1", "kind": "person", "role": "defendant", "name": "张三"}"#.to_string(),
+        r#"{"id": "c1", "kind": "charge", "crime": "fraud", "amount": "500000"}"#.to_string(),
+    ];
+    let mut edges = vec![r#"{"kind": "charged_with", "from": "d1", "to": "c1"}"#.to_string()];
+    for i in 0..150 {
+        nodes.push(format!(
+            r#"{{"id": "x{i:03}", "kind": "evidence", "type": "witness_statement"}}"#
+        ));
+        edges.push(format!(
+            r#"{{"kind": "supports", "from": "x{i:03}", "to": "c1", "amount": "{}"}}"#,
+            1000 + i
+        ));
+    }
+    let text = format!(
+        r#"{{"id": "T", "nodes": [{}], "edges": [{}]}}"#,
+        nodes.join(", "),
+        edges.join(", ")
+    );
+    let g = pack.load_case(&text).unwrap();
+    let r = pack.review(&g).unwrap();
+    let conflicts = r
+        .findings
+        .iter()
+        .filter(|f| f.rule == "cn.evidence.amount_conflict")
+        .count();
+    assert_eq!(conflicts, 150 * 149 / 2);
+}

@@ -16,7 +16,8 @@ pub enum Format {
 
 /// Review case files against a rule pack.
 ///
-/// Exit codes: 0 no error findings, 1 some error findings, 2 bad input.
+/// Exit codes: 0 no error findings, 1 some error findings, 2 bad input (or a
+/// review stopped by a limit).
 #[derive(Args)]
 #[command(
     after_help = "Examples:\n  caselint review examples/cases/robbery-juvenile-defects.json\n  caselint review --format json --lang en case.json\n  caselint review --as-of 2024-03-05 case.json\n  caselint review cases.ndjson > reports.ndjson\n  cat cases.ndjson | caselint review -"
