@@ -47,6 +47,9 @@ pub struct Expected {
     /// Whether it must be a pending obligation, when given.
     #[serde(default)]
     pub pending: Option<bool>,
+    /// Texts the message must contain, by language (`{"en": "5 months"}`).
+    #[serde(default)]
+    pub message: Option<BTreeMap<String, String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -261,9 +264,15 @@ fn run_one(
             return result;
         }
     };
+    // (Every language when a message is tested: it may be in any of them.)
+    let lang = if t.expect.iter().any(|e| e.message.is_some()) {
+        Lang::All
+    } else {
+        Lang::Default
+    };
     let opts = ReviewOptions {
         as_of,
-        lang: Lang::Default,
+        lang,
         ..ReviewOptions::default()
     };
     let report = match pack.review_covered(&case, &opts, cov) {
@@ -302,6 +311,26 @@ fn run_one(
             && let Some(c) = rules.get_mut(r)
         {
             c.silent = true;
+        }
+    }
+    // A message tested in a language the pack does not have.
+    let langs: BTreeSet<&str> = report
+        .findings
+        .iter()
+        .flat_map(|f| match &f.message {
+            crate::report::LocalText::All(by) => by.keys().map(String::as_str).collect(),
+            crate::report::LocalText::One(_) => vec![],
+        })
+        .collect();
+    for e in &t.expect {
+        for lang in e.message.iter().flat_map(|m| m.keys()) {
+            if !langs.is_empty() && !langs.contains(lang.as_str()) {
+                let known: Vec<&str> = langs.iter().copied().collect();
+                result.failures.push(format!(
+                    "the pack has no language `{lang}` (it has {})",
+                    known.join(", ")
+                ));
+            }
         }
     }
     let mut matched = vec![false; report.findings.len()];
@@ -345,6 +374,12 @@ fn matches(e: &Expected, f: &Finding) -> bool {
             .as_deref()
             .is_none_or(|s| s == crate::report::severity_name(f.severity))
         && e.pending.is_none_or(|p| p == f.is_pending())
+        && e.message.as_ref().is_none_or(|m| {
+            m.iter().all(|(lang, want)| match &f.message {
+                crate::report::LocalText::All(by) => by.get(lang).is_some_and(|t| t.contains(want)),
+                crate::report::LocalText::One(t) => t.contains(want),
+            })
+        })
 }
 
 /// `rule [nodes]` as the diff shows it.
@@ -358,6 +393,9 @@ pub fn describe(e: &Expected) -> String {
     }
     if e.pending == Some(true) {
         s.push_str(" (pending)");
+    }
+    for (lang, want) in e.message.iter().flatten() {
+        s.push_str(&format!(" {lang}: \"…{want}…\""));
     }
     s
 }
