@@ -181,3 +181,94 @@ fn english_messages_say_one_month_not_one_months() {
         "{messages:?}"
     );
 }
+
+/// A pack test may require texts in a finding's message, by language: it
+/// passes when each language's message contains its text, fails naming the
+/// text otherwise, and names a language the pack does not have.
+#[test]
+fn pack_tests_check_message_texts_by_language() {
+    let pack = RulePack::load(Path::new("rules/cn-criminal")).unwrap();
+    let dir = std::env::temp_dir().join(format!("caselint-msg-tests-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let case = r#"{"id": "T", "nodes": [
+        {"id": "k", "kind": "case", "procedure": "ordinary"},
+        {"id": "d1", "kind": "person", "role": "defendant", "name": "张三"},
+        {"id": "i1", "kind": "event", "type": "interrogation", "date": "2024-03-02", "investigators": 1}],
+       "edges": [{"kind": "subject", "from": "i1", "to": "d1"}]}"#;
+    let test = |name: &str, message: &str| {
+        format!(
+            r#"{{"name": "{name}", "case": {case}, "expect": [{{"rule": "cn.cpl.118.two_investigators", "nodes": ["i1"], "message": {message}}}]}}"#
+        )
+    };
+    let file = dir.join("m.test.json");
+    std::fs::write(
+        &file,
+        format!(
+            r#"{{"tests": [{}, {}, {}]}}"#,
+            test(
+                "both languages",
+                r#"{"en": "only one investigator", "zh": "只有一名侦查人员"}"#
+            ),
+            test(
+                "wrong English",
+                r#"{"en": "two investigators were present"}"#
+            ),
+            test("no such language", r#"{"fr": "un seul enquêteur"}"#),
+        ),
+    )
+    .unwrap();
+    let run = pack_test::run(&pack, &[file], None);
+    let failures: Vec<Vec<String>> = run.results.iter().map(|r| r.failures.clone()).collect();
+    assert_eq!(failures.len(), 3, "{failures:?}");
+    assert!(failures[0].is_empty(), "{failures:?}");
+    assert_eq!(
+        failures[1],
+        vec![
+            "missing: cn.cpl.118.two_investigators [i1] en: \"…two investigators were present…\""
+                .to_string()
+        ]
+    );
+    assert!(
+        failures[2]
+            .iter()
+            .any(|f| f == "the pack has no language `fr` (it has en, zh)"),
+        "{failures:?}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A name that is an empty or blank text is no name: messages, the text
+/// report's heading and the HTML page name the person by id.
+#[test]
+fn a_blank_name_is_no_name() {
+    use caselint::report::html::{HtmlOptions, render_case_html};
+    use caselint::report::render_text;
+    let pack = RulePack::load(Path::new("rules/cn-criminal")).unwrap();
+    let text = r#"{"id": "T", "nodes": [
+      {"id": "k", "kind": "case", "procedure": "ordinary"},
+      {"id": "d1", "kind": "person", "role": "defendant", "name": ""},
+      {"id": "d2", "kind": "person", "role": "defendant", "name": "  "},
+      {"id": "x1", "kind": "event", "type": "detention", "date": "2024-03-01", "time": "10:00"},
+      {"id": "x2", "kind": "event", "type": "detention", "date": "2024-03-01", "time": "10:00"}],
+     "edges": [
+      {"kind": "subject", "from": "x1", "to": "d1"},
+      {"kind": "subject", "from": "x2", "to": "d2"}]}"#;
+    let g = pack.load_case(text).unwrap();
+    let r = pack.review(&g).unwrap();
+    let notice: Vec<&str> = r
+        .findings
+        .iter()
+        .filter(|f| f.rule == "cn.cpl.085.detention_family_notice")
+        .map(|f| f.message.as_str())
+        .collect();
+    assert!(notice.iter().any(|m| m.starts_with("d1于")), "{notice:?}");
+    let out = render_text(&r, Some(&g), false);
+    assert!(out.lines().any(|l| l == "d1"), "{out}");
+    assert!(out.lines().any(|l| l == "d2"), "{out}");
+    assert!(!out.contains(" (d1)") && !out.contains(" (d2)"), "{out}");
+    let html = render_case_html(&pack, &g, &HtmlOptions::default()).unwrap();
+    assert!(
+        !html.contains(">  <") && !html.contains("> (d1)"),
+        "a blank name shown"
+    );
+}

@@ -668,9 +668,10 @@ impl<'a> Cx<'a> {
         self.g.node_id(n)
     }
 
-    /// A person's name, or the node id.
+    /// A person's name, or the node id (for a blank name too).
     fn who(&self, n: NodeIx) -> String {
         self.text(n, "name")
+            .filter(|s| !s.trim().is_empty())
             .unwrap_or_else(|| self.g.node_id(n).to_string())
     }
 

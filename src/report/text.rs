@@ -81,8 +81,9 @@ pub fn render_text(report: &Report, case: Option<&CaseGraph>, color: bool) -> St
                 && g.field(n, role).and_then(|v| v.as_enum()) == Some(defendant))
             .then(
                 || match name_f.and_then(|f| g.field(n, f)).and_then(|v| v.as_text()) {
-                    Some(name) => format!("{name} ({id})"),
-                    None => id.clone(),
+                    // (A blank name is no name.)
+                    Some(name) if !name.trim().is_empty() => format!("{name} ({id})"),
+                    _ => id.clone(),
                 },
             )
         })
