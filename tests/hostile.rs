@@ -384,3 +384,72 @@ fn ids_equal_after_nfc_normalisation_are_different_ids() {
         .unwrap();
     assert_eq!(g.node_count(), 3);
 }
+
+// ---------------------------------------------------- labels for values
+
+#[test]
+fn a_label_written_for_an_enum_value_is_named() {
+    // The schema's Chinese label of `defendant`, and of the event type `detention`.
+    let e = load_err(&case_with(
+        r#"{"id": "d1", "kind": "person", "role": "被告人"}, {"id": "x1", "kind": "event", "type": "刑事拘留", "date": "2024-03-01"}"#,
+    ));
+    let helps: Vec<&str> = e.errors.iter().filter_map(|e| e.help.as_deref()).collect();
+    assert_eq!(
+        helps,
+        [
+            "`被告人` is the label of `defendant`: write `defendant`",
+            "`刑事拘留` is the label of `detention`: write `detention`"
+        ],
+        "{e}"
+    );
+}
+
+#[test]
+fn labels_two_values_share_give_no_hint() {
+    use caselint::graph::{FieldDef, Type};
+    let mut b = caselint::Schema::builder();
+    let role = b
+        .add_enum("person.role", &["defendant", "victim", "x"])
+        .unwrap();
+    b.label_enum_value(role, "defendant", "当事人");
+    b.label_enum_value(role, "victim", "当事人");
+    b.label_enum_value(role, "victim", "被害人");
+    // A label that is another value's name is that value, not a hint.
+    b.label_enum_value(role, "defendant", "x");
+    b.add_node_kind("case", true, vec![]).unwrap();
+    b.add_node_kind(
+        "person",
+        false,
+        vec![FieldDef::new("role", Type::Enum(role), true)],
+    )
+    .unwrap();
+    let schema = std::sync::Arc::new(b.build().unwrap());
+    assert_eq!(schema.enum_value_by_label(role, "当事人"), None);
+    assert_eq!(schema.enum_value_by_label(role, "被害人"), Some(1));
+    assert_eq!(schema.enum_value_by_label(role, "x"), None);
+    let text = r#"{"id": "c", "nodes": [{"id": "k", "kind": "case"}, {"id": "p", "kind": "person", "role": "被害人"}]}"#;
+    let e = caselint::CaseGraph::from_json(schema, text).unwrap_err();
+    assert_eq!(
+        e.errors[0].help.as_deref(),
+        Some("`被害人` is the label of `victim`: write `victim`")
+    );
+}
+
+#[test]
+fn hints_escape_control_characters_and_articles_agree() {
+    // An id with an escape sequence and a right-to-left override: the
+    // message and the did-you-mean hint show them escaped, not raw.
+    let e = load_err(
+        "{\"id\": \"T\", \"nodes\": [{\"id\": \"k\", \"kind\": \"case\", \"procedure\": \"ordinary\"}, {\"id\": \"p\\u001b[2J\", \"kind\": \"person\", \"role\": \"defendant\"}, {\"id\": \"x\", \"kind\": \"event\", \"type\": \"detention\", \"date\": \"2024-03-01\"}], \"edges\": [{\"kind\": \"subject\", \"from\": \"x\", \"to\": \"q\\u001b[2J\"}, {\"kind\": \"subject\", \"from\": \"x\", \"to\": \"x\"}]}",
+    );
+    let text = e.to_string();
+    assert!(!text.contains('\u{1b}'), "{text:?}");
+    assert!(text.contains("did you mean `p\\u{1b}[2J`?"), "{text}");
+    // "an `event`", not "a `event`".
+    assert!(
+        text.contains(
+            "expected a `subject` edge's `to` to be a `person` node, found `x`, an `event`"
+        ),
+        "{text}"
+    );
+}

@@ -21,6 +21,7 @@ impl<'a> Checker<'a> {
                 let values: Vec<&str> = e.values.iter().map(|v| v.name.name.as_str()).collect();
                 match b.add_enum(&e.name.name, &values) {
                     Ok(id) => {
+                        label_values(&mut b, id, &e.values);
                         enum_labels.extend(e.values.iter().map(|v| (id, v)));
                         enum_names.insert(e.name.name.clone(), id);
                     }
@@ -197,6 +198,7 @@ impl<'a> Checker<'a> {
                 let names: Vec<&str> = values.iter().map(|v| v.name.name.as_str()).collect();
                 match b.add_enum(owner, &names) {
                     Ok(id) => {
+                        label_values(b, id, values);
                         enum_labels.extend(values.iter().map(|v| (id, v)));
                         Type::Enum(id)
                     }
@@ -386,5 +388,15 @@ impl<'a> Checker<'a> {
     /// Whether a kind name is a node kind.
     pub(super) fn kind_id(&self, name: &str) -> Option<KindId> {
         self.schema.node_kind(name)
+    }
+}
+
+/// Gives the schema the display labels of an enum's values, for the
+/// loader's hints.
+fn label_values(b: &mut crate::graph::SchemaBuilder, id: EnumId, values: &[ast::EnumValue]) {
+    for v in values {
+        for (_, text) in label_map(&v.labels) {
+            b.label_enum_value(id, &v.name.name, &text);
+        }
     }
 }

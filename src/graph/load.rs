@@ -326,7 +326,13 @@ fn convert(
             if let Some(v) = found {
                 return Some(Value::Enum(v));
             }
-            let help = did_you_mean(s, def.values.iter().map(String::as_str));
+            // A display label written for the value (`被告人` for `defendant`).
+            let by_label = r
+                .schema
+                .enum_value_by_label(*e, s)
+                .and_then(|v| def.values.get(usize::from(v)))
+                .map(|v| format!("`{}` is the label of `{v}`: write `{v}`", excerpt(s)));
+            let help = by_label.or_else(|| did_you_mean(s, def.values.iter().map(String::as_str)));
             let listed = if def.values.len() <= 8 {
                 let vals: Vec<String> = def.values.iter().map(|v| format!("`{v}`")).collect();
                 format!("one of {}", vals.join(", "))

@@ -60,6 +60,14 @@ pub(crate) fn quote(s: &str) -> String {
     out
 }
 
+/// The article before a name: "an" before a vowel (`an event`), else "a".
+pub(crate) fn a(name: &str) -> &'static str {
+    match name.chars().next() {
+        Some('a' | 'e' | 'i' | 'o' | 'u' | 'A' | 'E' | 'I' | 'O' | 'U') => "an",
+        _ => "a",
+    }
+}
+
 /// User input for a message, shortened to 40 characters and with control
 /// characters escaped; the caller puts it in backticks.
 pub(crate) fn excerpt(s: &str) -> String {
@@ -69,7 +77,9 @@ pub(crate) fn excerpt(s: &str) -> String {
             out.push('…');
             break;
         }
-        if c.is_control() || c == '`' {
+        // (Bidirectional formatting characters too: they reorder the
+        // terminal's line.)
+        if c.is_control() || c == '`' || is_bidi_control(c) {
             out.extend(c.escape_debug());
             if c == '`' {
                 out.pop();
@@ -80,6 +90,11 @@ pub(crate) fn excerpt(s: &str) -> String {
         }
     }
     out
+}
+
+/// The characters that change the direction of the text after them.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{61c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// The JSON path of a node (`nodes[3]`), edge (`edges[3]`) or their key.
@@ -153,7 +168,20 @@ pub(crate) fn did_you_mean<'c>(
     input: &str,
     candidates: impl Iterator<Item = &'c str>,
 ) -> Option<String> {
-    suggest(input, candidates).map(|s| format!("did you mean `{s}`?"))
+    suggest(input, candidates).map(|s| {
+        // (Whole, but with control characters escaped, as in `excerpt`.)
+        let shown: String = s
+            .chars()
+            .map(|c| {
+                if c.is_control() || is_bidi_control(c) {
+                    c.escape_debug().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect();
+        format!("did you mean `{shown}`?")
+    })
 }
 
 /// The field of this name among a kind's few fields, by a scan (string
@@ -361,7 +389,8 @@ impl<'s, 'a> Resolver<'s, 'a> {
                 let help = did_you_mean(key, candidates.chain(["kind", "from", "to"]));
                 let message = if def.fields.is_empty() {
                     format!(
-                        "expected only `kind`, `from` and `to` in a `{}` edge (it has no fields), found `{}`",
+                        "expected only `kind`, `from` and `to` in {} `{}` edge (it has no fields), found `{}`",
+                        a(&def.name),
                         def.name,
                         excerpt(key)
                     )
@@ -551,10 +580,13 @@ impl<'s, 'a> Resolver<'s, 'a> {
                     item_path("edges", e.index, Some(key)),
                     end.and_then(|(_, at)| at),
                     format!(
-                        "expected a `{}` edge's `{key}` to be a {} node, found `{}`, a `{node_kind_name}`",
+                        "expected {} `{}` edge's `{key}` to be {} {} node, found `{}`, {} `{node_kind_name}`",
+                        a(&def.name),
                         def.name,
+                        a(allowed_names.first().map_or("", |n| n.trim_start_matches('`'))),
                         allowed_names.join(" or "),
                         excerpt(id),
+                        a(node_kind_name),
                     ),
                     None,
                 );

@@ -240,6 +240,9 @@ pub struct Schema {
     edges: Vec<EdgeKindDef>,
     edge_names: NameMap<EdgeKindId>,
     edge_fields: Vec<NameMap<FieldId>>,
+    /// Per enum, its values' display labels (any language) → value: only
+    /// for hints when a case writes a label where the value belongs.
+    enum_labels: Vec<NameMap<u16>>,
 }
 
 impl fmt::Debug for Schema {
@@ -322,6 +325,16 @@ impl Schema {
     /// The definition of an enum.
     pub fn enum_def(&self, id: EnumId) -> Option<&EnumDef> {
         self.enums.get(usize::from(id.0))
+    }
+
+    /// The value of an enum whose display label (in any language) is
+    /// `label`, as given by [`SchemaBuilder::label_enum_value`].
+    pub fn enum_value_by_label(&self, id: EnumId, label: &str) -> Option<u16> {
+        self.enum_labels
+            .get(usize::from(id.0))?
+            .get(label)
+            .copied()
+            .filter(|&v| v != u16::MAX)
     }
 
     /// The enum of this name.
@@ -412,8 +425,42 @@ impl SchemaBuilder {
             values: values.iter().map(|v| (*v).to_owned()).collect(),
         });
         s.enum_values.push(index);
+        s.enum_labels.push(NameMap::default());
         s.enum_names.insert(name.to_owned(), id);
         Ok(id)
+    }
+
+    /// Records a display label of an enum value (`被告人` for `defendant`),
+    /// so that a case writing the label where the value belongs is told
+    /// which value to write. A label two values share, or that is itself a
+    /// value's name, is not recorded. Unknown enums and values are ignored.
+    pub fn label_enum_value(&mut self, id: EnumId, value: &str, label: &str) {
+        let s = &mut self.schema;
+        let Some(v) = s
+            .enum_values
+            .get(usize::from(id.0))
+            .and_then(|m| m.get(value))
+            .copied()
+        else {
+            return;
+        };
+        let is_a_name = s
+            .enum_values
+            .get(usize::from(id.0))
+            .is_some_and(|m| m.contains_key(label));
+        if let Some(labels) = s.enum_labels.get_mut(usize::from(id.0))
+            && !is_a_name
+        {
+            match labels.get(label) {
+                Some(&other) if other != v => {
+                    // Ambiguous: a hint could name either.
+                    labels.insert(label.to_owned(), u16::MAX);
+                }
+                _ => {
+                    labels.insert(label.to_owned(), v);
+                }
+            }
+        }
     }
 
     fn field_index(
