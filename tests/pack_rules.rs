@@ -272,3 +272,21 @@ fn a_blank_name_is_no_name() {
         "a blank name shown"
     );
 }
+
+/// Names from the case are shown escaped in the text report: a file cannot
+/// send the terminal control sequences or reorder its lines.
+#[test]
+fn the_text_report_escapes_control_characters_from_the_case() {
+    use caselint::report::render_text;
+    let pack = RulePack::load(Path::new("rules/cn-criminal")).unwrap();
+    let text = "{\"id\": \"T\\u001b[2J\", \"nodes\": [{\"id\": \"k\", \"kind\": \"case\", \"procedure\": \"ordinary\"}, {\"id\": \"d1\", \"kind\": \"person\", \"role\": \"defendant\", \"name\": \"张\\u001b[31m三\\u202e\"}, {\"id\": \"x1\", \"kind\": \"event\", \"type\": \"detention\", \"date\": \"2024-03-01\"}], \"edges\": [{\"kind\": \"subject\", \"from\": \"x1\", \"to\": \"d1\"}]}";
+    let g = pack.load_case(text).unwrap();
+    let r = pack.review(&g).unwrap();
+    assert!(!r.findings.is_empty());
+    let out = render_text(&r, Some(&g), false);
+    assert!(
+        !out.contains('\u{1b}') && !out.contains('\u{202e}'),
+        "{out:?}"
+    );
+    assert!(out.contains("张\\u{1b}[31m三\\u{202e}"), "{out}");
+}

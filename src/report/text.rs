@@ -41,12 +41,37 @@ const ZH: Words = Words {
 /// A text in one language, or each language on its own line.
 fn lines(t: &super::LocalText, indent: &str) -> String {
     match t {
-        super::LocalText::One(s) => format!("{indent}{s}\n"),
+        super::LocalText::One(s) => format!("{indent}{}\n", clean(s)),
         super::LocalText::All(m) => m
             .iter()
-            .map(|(l, s)| format!("{indent}[{l}] {s}\n"))
+            .map(|(l, s)| format!("{indent}[{l}] {}\n", clean(s)))
             .collect(),
     }
+}
+
+/// Text from the case (names, ids, messages that quote them) as a terminal
+/// shows it safely: control characters and the bidirectional formatting
+/// ones escaped (`\u{1b}`), so a case file cannot move the cursor, clear the
+/// screen or reorder the line.
+fn clean(s: &str) -> std::borrow::Cow<'_, str> {
+    let bad = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{61c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !s.chars().any(bad) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    std::borrow::Cow::Owned(
+        s.chars()
+            .map(|c| {
+                if bad(c) {
+                    c.escape_unicode().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect(),
+    )
 }
 
 /// Renders a report as text. Findings are grouped by the first defendant
@@ -88,7 +113,7 @@ pub fn render_text(report: &Report, case: Option<&CaseGraph>, color: bool) -> St
             )
         })
     };
-    out.push_str(&format!("{} {}\n", words.case, report.case));
+    out.push_str(&format!("{} {}\n", words.case, clean(&report.case)));
     if report.findings.is_empty() {
         out.push_str(&format!("  {}\n", words.no_findings));
         views(report, &mut out, &paint);
@@ -104,7 +129,7 @@ pub fn render_text(report: &Report, case: Option<&CaseGraph>, color: bool) -> St
     }
     groups.sort_by(|a, b| (a.0 == words.the_case, &a.0).cmp(&(b.0 == words.the_case, &b.0)));
     for (who, mut fs) in groups {
-        out.push_str(&format!("\n{}\n", paint("1", &who)));
+        out.push_str(&format!("\n{}\n", paint("1", &clean(&who))));
         fs.sort_by_key(|f| std::cmp::Reverse(f.severity));
         for f in fs {
             let sev = severity_name(f.severity);
@@ -114,7 +139,9 @@ pub fn render_text(report: &Report, case: Option<&CaseGraph>, color: bool) -> St
                 Severity::Info => paint("36", sev),
             };
             match &f.title {
-                super::LocalText::One(t) => out.push_str(&format!("  {sev}[{}] {t}\n", f.rule)),
+                super::LocalText::One(t) => {
+                    out.push_str(&format!("  {sev}[{}] {}\n", f.rule, clean(t)))
+                }
                 all => {
                     out.push_str(&format!("  {sev}[{}]\n", f.rule));
                     out.push_str(&lines(all, "    "));
@@ -125,12 +152,14 @@ pub fn render_text(report: &Report, case: Option<&CaseGraph>, color: bool) -> St
                 out.push_str(&format!("    {}: {d}\n", words.due));
             }
             match &f.citation {
-                super::LocalText::One(c) => {
-                    out.push_str(&format!("    = {c}  [{}]\n", f.nodes.join(", ")))
-                }
+                super::LocalText::One(c) => out.push_str(&format!(
+                    "    = {}  [{}]\n",
+                    clean(c),
+                    clean(&f.nodes.join(", "))
+                )),
                 all => {
                     out.push_str(&lines(all, "    = "));
-                    out.push_str(&format!("    [{}]\n", f.nodes.join(", ")));
+                    out.push_str(&format!("    [{}]\n", clean(&f.nodes.join(", "))));
                 }
             }
         }
@@ -162,11 +191,11 @@ fn views(report: &Report, out: &mut String, paint: &dyn Fn(&str, &str) -> String
             .max()
             .unwrap_or(0);
         for row in &v.rows {
-            out.push_str(&format!("  [{}]\n", row.nodes.join(", ")));
+            out.push_str(&format!("  [{}]\n", clean(&row.nodes.join(", "))));
             for (c, t) in v.columns.iter().zip(&row.text) {
                 let label = c.label.as_str();
                 let pad = width.saturating_sub(label.width());
-                out.push_str(&format!("    {label}{}  {t}\n", " ".repeat(pad)));
+                out.push_str(&format!("    {label}{}  {}\n", " ".repeat(pad), clean(t)));
             }
         }
     }
