@@ -353,6 +353,10 @@ fn review_ndjson() {
     assert_eq!(records[2]["line"], 3, "empty line");
     assert!(records[3]["findings"].is_array());
     assert_eq!(records[4]["line"], 5, "bad enum value");
+    // Each error where the input file has it, not where the line has it.
+    assert_eq!(records[4]["errors"][0]["line"], 5);
+    assert_eq!(records[4]["errors"][0]["path"], "nodes[0].procedure");
+    assert_eq!(records[1]["errors"][0]["line"], 2);
     let text = caselint(&["review", "--lang", "en", "tests/cli/batch.ndjson"], None);
     let text = text.expect_code(2);
     golden("review-ndjson", &[json, text]);

@@ -380,7 +380,11 @@ fn review_lines(
                     LineOutcome::Bad { message, load } => {
                         worst = worst.max(2);
                         match (format, load) {
-                            (Format::Json, _) => {
+                            (Format::Json, Some(errs)) => {
+                                let record = load_error_record(line, &errs);
+                                w.write(&format!("{record}\n"));
+                            }
+                            (Format::Json, None) => {
                                 let record = serde_json::json!({ "line": line, "error": message });
                                 w.write(&format!("{record}\n"));
                             }
@@ -430,6 +434,37 @@ fn review_lines(
         });
     }
     worst
+}
+
+/// The JSON record of a line that does not load: `error` says how many
+/// errors, `errors` gives each where the file has it (`line` and `column` in
+/// the input file, `path` in the case), with its message and help.
+fn load_error_record(line: usize, errs: &caselint::LoadErrors) -> serde_json::Value {
+    let n = errs.errors.len();
+    let summary = if errs.truncated {
+        format!("the line has more than {n} errors; the first {n} are listed")
+    } else if n == 1 {
+        "the line has 1 error".to_string()
+    } else {
+        format!("the line has {n} errors")
+    };
+    let list: Vec<serde_json::Value> = errs
+        .errors
+        .iter()
+        .map(|e| {
+            let mut v = serde_json::json!({
+                "line": line - 1 + e.line as usize,
+                "column": e.column,
+                "path": e.path,
+                "message": e.message,
+            });
+            if let (Some(h), Some(o)) = (&e.help, v.as_object_mut()) {
+                o.insert("help".into(), serde_json::Value::String(h.clone()));
+            }
+            v
+        })
+        .collect();
+    serde_json::json!({ "line": line, "error": summary, "errors": list })
 }
 
 /// Loads and reviews one line of NDJSON input.
