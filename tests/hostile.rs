@@ -453,3 +453,35 @@ fn hints_escape_control_characters_and_articles_agree() {
         "{text}"
     );
 }
+
+// ------------------------------------------------- no follow-on errors
+
+#[test]
+fn one_mistake_is_one_error() {
+    // `nodes` missing or not an array: that error alone, not one per edge end
+    // and not "no `case` node".
+    for nodes in ["", r#""nodes": {"a": 1}, "#] {
+        let text = format!(
+            r#"{{"id": "T", {nodes}"edges": [{{"kind": "subject", "from": "x1", "to": "d1"}}, {{"kind": "subject", "from": "x2", "to": "d1"}}]}}"#
+        );
+        let e = load_err(&text);
+        assert_eq!(e.errors.len(), 1, "{e}");
+        assert_eq!(e.errors[0].path, "nodes", "{e}");
+    }
+    // The case node's kind misspelt: the kind error, not also "no `case` node".
+    let e =
+        load_err(r#"{"id": "T", "nodes": [{"id": "k", "kind": "Case", "procedure": "ordinary"}]}"#);
+    assert_eq!(e.errors.len(), 1, "{e}");
+    assert_eq!(e.errors[0].help.as_deref(), Some("did you mean `case`?"));
+    // A node without an id: each edge to it still fails, but the hint names
+    // that node rather than a close id of another one.
+    let e = load_err(&case_with(
+        r#"{"kind": "person", "role": "defendant"}, {"id": "c1", "kind": "charge", "crime": "theft"}, {"id": "x1", "kind": "event", "type": "detention", "date": "2024-03-01"}], "edges": [{"kind": "subject", "from": "x1", "to": "d1"}"#,
+    ));
+    let missing: Vec<_> = e.of_kind(LoadErrorKind::MissingNode).collect();
+    assert_eq!(missing.len(), 1, "{e}");
+    assert_eq!(
+        missing[0].help.as_deref(),
+        Some("`nodes[1]` has no usable id: if this edge means it, give it `\"id\": \"d1\"`")
+    );
+}

@@ -648,6 +648,7 @@ fn load_tree(schema: Arc<Schema>, doc: &Doc<'_>, text: &[u8]) -> Result<CaseGrap
                 );
                 if key == "nodes" {
                     nodes = Some((&[], m.value.at));
+                    r.no_nodes = true;
                 }
             }
             _ => {
@@ -687,6 +688,7 @@ fn load_tree(schema: Arc<Schema>, doc: &Doc<'_>, text: &[u8]) -> Result<CaseGrap
             Some(at)
         }
         None => {
+            r.no_nodes = true;
             r.error(
                 LoadErrorKind::MissingKey,
                 "nodes".to_owned(),

@@ -255,6 +255,15 @@ pub(crate) struct Resolver<'s, 'a> {
     /// The `from` and `to` ids last found in `ids`, with their entries
     /// (cleared when a node is added).
     last_endpoints: [Option<(&'a str, IdEntry)>; 2],
+    /// The first node without a usable id (already reported): an edge's
+    /// unknown id may be meant for it.
+    idless: Option<usize>,
+    /// Some node's kind could not be read (already reported): it may be
+    /// the missing singleton.
+    kindless: bool,
+    /// The case's `nodes` could not be read (already reported): edges'
+    /// ends are not looked up.
+    pub(crate) no_nodes: bool,
 }
 
 impl<'s, 'a> Resolver<'s, 'a> {
@@ -268,6 +277,9 @@ impl<'s, 'a> Resolver<'s, 'a> {
             singleton_counts: vec![0; schema.node_kinds().count()],
             texts: HashSet::new(),
             last_endpoints: [None; 2],
+            idless: None,
+            kindless: false,
+            no_nodes: false,
         }
     }
 
@@ -439,6 +451,10 @@ impl<'s, 'a> Resolver<'s, 'a> {
     /// Validates a node: id unique, required fields present, singleton count.
     pub(crate) fn add_node(&mut self, n: NodeInput<'a>) {
         let mut bad = n.bad;
+        if n.id.is_none() && self.idless.is_none() {
+            self.idless = Some(n.index);
+        }
+        self.kindless |= n.kind.is_none();
         if let Some(kind) = n.kind {
             let schema = self.schema;
             if let Some(def) = schema.kind(kind) {
@@ -528,8 +544,17 @@ impl<'s, 'a> Resolver<'s, 'a> {
             }
             return Some(*e);
         }
-        // Suggest a close id only in small cases: the scan is over all ids.
-        let help = if self.ids.len() <= 10_000 {
+        if self.no_nodes {
+            return None;
+        }
+        // A node without a usable id may be the one meant; otherwise suggest
+        // a close id, only in small cases: the scan is over all ids.
+        let help = if let Some(i) = self.idless {
+            Some(format!(
+                "`nodes[{i}]` has no usable id: if this edge means it, give it `\"id\": \"{}\"`",
+                excerpt(id)
+            ))
+        } else if self.ids.len() <= 10_000 {
             let mut ids: Vec<&str> = self.ids.keys().copied().collect();
             ids.sort_unstable();
             did_you_mean(id, ids.into_iter())
@@ -675,7 +700,10 @@ impl<'s, 'a> Resolver<'s, 'a> {
             })
             .map(|(_, d)| d.name.clone())
             .collect();
-        for name in missing {
+        // (A node whose kind could not be read may be the one missing; and
+        // without readable `nodes`, that is the error.)
+        let unknown = self.kindless || self.no_nodes;
+        for name in missing.into_iter().filter(|_| !unknown) {
             self.error(
                 LoadErrorKind::SingletonCount,
                 "nodes".to_owned(),
