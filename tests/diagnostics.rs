@@ -288,6 +288,7 @@ snippets! {
     type_where_not_bool => "type_where_not_bool.rules",
     type_if_branches_differ => "type_if_branches_differ.rules",
     type_def_declared_type => "type_def_declared_type.rules",
+    type_round_places => "type_round_places.rules",
     // Arity
     arity_def => "arity_def.rules",
     arity_builtin => "arity_builtin.rules",

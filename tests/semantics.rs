@@ -528,6 +528,21 @@ fn exact_int_and_decimal_arithmetic() {
 }
 
 #[test]
+fn round_to_places_halves_away_from_zero() {
+    assert_eq!(show("round(16.3296, 1)"), "<16.3>");
+    assert_eq!(show("round(81.648, 1)"), "<81.6>");
+    assert_eq!(show("round(2.25, 1)"), "<2.3>");
+    assert_eq!(show("round(-2.25, 1)"), "<-2.3>");
+    assert_eq!(show("round(7 / 2, 0)"), "<4>");
+    assert_eq!(show("round(42, 2)"), "<42>");
+    assert_eq!(truth("round(0.125, 2) = 0.13"), Some(true));
+    let c = flag(json!({"x": "52000.55"}));
+    assert_eq!(truth_in("", "round(f.x, 1) = 52000.6", &c), Some(true));
+    // An absent value stays unknown.
+    assert_eq!(truth_in("", "round(f.m, 1) = 0", &c), None);
+}
+
+#[test]
 fn calendar_arithmetic_on_dates() {
     for (expr, want) in [
         ("2024-01-31 + 1 month", "2024-02-29"),

@@ -28,7 +28,7 @@ pub(super) fn field_ty(t: &Type) -> Ty {
     }
 }
 
-const BUILTINS: [&str; 14] = [
+const BUILTINS: [&str; 15] = [
     "lang",
     "years_between",
     "days_between",
@@ -40,6 +40,7 @@ const BUILTINS: [&str; 14] = [
     "min",
     "max",
     "abs",
+    "round",
     "len",
     "label",
     "id",
@@ -905,6 +906,35 @@ impl<'a> Checker<'a> {
         self.builtin(name, args, span)
     }
 
+    /// `round(x, places)`: a number and a constant count of places, 0 to 28.
+    fn round(&mut self, args: &[ast::Expr], span: Span) -> Typed {
+        let [x, places] = args else {
+            self.error(
+                Code::Arity,
+                span,
+                format!("`round` takes 2 arguments, found {}", args.len()),
+            );
+            return err_expr();
+        };
+        let (xe, xt) = self.expr(x, None);
+        if !xt.is_numeric() {
+            let msg = format!("`round` needs a number; this is {}", self.ty_name(&xt));
+            self.error(Code::Type, x.span, msg);
+        }
+        let (pe, pt) = self.expr(places, None);
+        match pe {
+            Expr::Const(Const::Int(n)) if (0..=28).contains(&n) => {}
+            _ => {
+                let msg = format!(
+                    "`round` needs a constant number of places from 0 to 28; this is {}",
+                    self.ty_name(&pt)
+                );
+                self.error(Code::Type, places.span, msg);
+            }
+        }
+        (Expr::Builtin(Builtin::Round, vec![xe, pe]), Ty::Decimal)
+    }
+
     fn builtin(&mut self, name: &ast::Ident, args: &[ast::Expr], span: Span) -> Typed {
         use Builtin as B;
         let (b, params, ret): (B, Vec<Ty>, Ty) = match name.name.as_str() {
@@ -916,6 +946,7 @@ impl<'a> Checker<'a> {
             "next_working_day" => (B::NextWorkingDay, vec![Ty::Date], Ty::Date),
             "working_deadline" => (B::WorkingDeadline, vec![Ty::Date], Ty::Date),
             "lang" => (B::Lang, vec![], Ty::Text),
+            "round" => return self.round(args, span),
             "min" | "max" | "abs" | "len" | "label" | "id" => {
                 let want = if matches!(name.name.as_str(), "min" | "max") {
                     2

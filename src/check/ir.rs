@@ -103,6 +103,9 @@ pub enum Builtin {
     Abs,
     /// `len(list)`
     Len,
+    /// `round(x, places)`: a decimal to `places` digits after the point,
+    /// halves away from zero.
+    Round,
     /// `label(v)`
     Label,
     /// `id(node)`

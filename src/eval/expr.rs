@@ -645,6 +645,11 @@ impl<'c> Ctx<'c> {
             },
             (Builtin::Abs, V::Int(i), _) => i.checked_abs().map_or(V::Absent, V::Int),
             (Builtin::Abs, V::Dec(d), _) => V::Dec(d.abs()),
+            (Builtin::Round, x, V::Int(places)) => match (x, u32::try_from(*places)) {
+                (V::Dec(d), Ok(p)) => V::Dec(round(*d, p)),
+                (V::Int(i), Ok(p)) => V::Dec(round(Decimal::from(*i), p)),
+                _ => V::Absent,
+            },
             (Builtin::Len, V::List(l), _) => V::Int(l.len() as i64),
             (Builtin::Label, V::Enum(e, v), _) => V::Text(Arc::from(self.label(*e, *v).as_str())),
             (Builtin::Id, V::Node(n), _) => V::Text(Arc::from(self.g.node_id(*n))),
@@ -1619,4 +1624,12 @@ impl MemoKey {
             V::Dur(..) | V::List(_) | V::Row(..) => return None,
         })
     }
+}
+
+/// `round(x, places)`: halves away from zero (2.25 → 2.3, −2.25 → −2.3).
+pub(crate) fn round(d: Decimal, places: u32) -> Decimal {
+    d.round_dp_with_strategy(
+        places.min(28),
+        rust_decimal::RoundingStrategy::MidpointAwayFromZero,
+    )
 }

@@ -419,6 +419,16 @@ impl Reference<'_> {
             },
             (Builtin::Abs, Val::Int(i), _) => i.checked_abs().map_or(Val::Absent, Val::Int),
             (Builtin::Abs, Val::Dec(d), _) => Val::Dec(d.abs()),
+            (Builtin::Round, x, Val::Int(places)) => {
+                let strategy = rust_decimal::RoundingStrategy::MidpointAwayFromZero;
+                match (x, u32::try_from(*places)) {
+                    (Val::Dec(d), Ok(p)) => Val::Dec(d.round_dp_with_strategy(p.min(28), strategy)),
+                    (Val::Int(i), Ok(p)) => {
+                        Val::Dec(Decimal::from(*i).round_dp_with_strategy(p.min(28), strategy))
+                    }
+                    _ => Val::Absent,
+                }
+            }
             (Builtin::Len, Val::List(l), _) => Val::Int(l.len() as i64),
             (Builtin::Label, Val::Enum(e, v), _) => {
                 Val::Text(Arc::from(self.label(*e, *v).as_str()))
