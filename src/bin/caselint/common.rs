@@ -320,7 +320,12 @@ pub fn render(d: &Diagnostic, sources: &SourceMap, color: bool) -> String {
     } else {
         GraphicalTheme::unicode_nocolor()
     };
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
+    // (The snippet's header names the file only: miette counts its column
+    // in bytes, and the message already gives `file:line:column` counted
+    // in characters, as every other location of caselint is.)
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(100)
+        .without_primary_span_start();
     let mut out = String::new();
     if handler.render_report(&mut out, report.as_ref()).is_err() {
         return format!(
