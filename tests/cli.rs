@@ -948,3 +948,32 @@ fn progress_bar_only_on_a_terminal_and_stdout_unaffected() {
         "only the bar on the terminal:\n{screen}"
     );
 }
+
+/// `due` and `explain` show text from the case safely too: a name or id
+/// with control or bidirectional characters cannot drive the terminal.
+#[test]
+fn due_and_explain_escape_control_characters_from_the_case() {
+    let dir = tmp("due_and_explain_escape");
+    let case = dir.join("case.json");
+    std::fs::write(
+        &case,
+        "{\"id\": \"T\\u001b[2J\", \"nodes\": [{\"id\": \"k\", \"kind\": \"case\", \"procedure\": \"ordinary\"}, {\"id\": \"d\\u202e1\", \"kind\": \"person\", \"role\": \"defendant\", \"name\": \"张\\u001b[31m三\"}, {\"id\": \"x1\", \"kind\": \"event\", \"type\": \"detention\", \"date\": \"2024-03-01\", \"time\": \"10:00\"}], \"edges\": [{\"kind\": \"subject\", \"from\": \"x1\", \"to\": \"d\\u202e1\"}]}",
+    )
+    .unwrap();
+    let case = path_arg(&case);
+    for run in [
+        caselint(&["due", &case, "--as-of", "2024-03-01"], None).expect_code(0),
+        caselint(
+            &["explain", "cn.cpl.085.detention_family_notice", &case],
+            None,
+        )
+        .expect_code(0),
+    ] {
+        assert!(
+            !run.stdout.contains('\u{1b}') && !run.stdout.contains('\u{202e}'),
+            "{:?}",
+            run.stdout
+        );
+        assert!(run.stdout.contains("\\u{1b}"), "{}", run.stdout);
+    }
+}

@@ -424,6 +424,21 @@ fn labels_two_values_share_give_no_hint() {
     )
     .unwrap();
     let schema = std::sync::Arc::new(b.build().unwrap());
+    // The labels are hints only: the same vocabulary without them is the
+    // same schema (a case loaded with one pack is reviewed by the other).
+    let mut plain = caselint::Schema::builder();
+    let r = plain
+        .add_enum("person.role", &["defendant", "victim", "x"])
+        .unwrap();
+    plain.add_node_kind("case", true, vec![]).unwrap();
+    plain
+        .add_node_kind(
+            "person",
+            false,
+            vec![FieldDef::new("role", Type::Enum(r), true)],
+        )
+        .unwrap();
+    assert_eq!(*schema, plain.build().unwrap());
     assert_eq!(schema.enum_value_by_label(role, "当事人"), None);
     assert_eq!(schema.enum_value_by_label(role, "被害人"), Some(1));
     assert_eq!(schema.enum_value_by_label(role, "x"), None);
@@ -440,10 +455,14 @@ fn hints_escape_control_characters_and_articles_agree() {
     // An id with an escape sequence and a right-to-left override: the
     // message and the did-you-mean hint show them escaped, not raw.
     let e = load_err(
-        "{\"id\": \"T\", \"nodes\": [{\"id\": \"k\", \"kind\": \"case\", \"procedure\": \"ordinary\"}, {\"id\": \"p\\u001b[2J\", \"kind\": \"person\", \"role\": \"defendant\"}, {\"id\": \"x\", \"kind\": \"event\", \"type\": \"detention\", \"date\": \"2024-03-01\"}], \"edges\": [{\"kind\": \"subject\", \"from\": \"x\", \"to\": \"q\\u001b[2J\"}, {\"kind\": \"subject\", \"from\": \"x\", \"to\": \"x\"}]}",
+        "{\"id\": \"T\", \"nodes\": [{\"id\": \"k\", \"kind\": \"case\", \"procedure\": \"ordinary\"}, {\"id\": \"p\\u001b[2J\", \"kind\": \"person\", \"role\": \"defendant\"}, {\"id\": \"x\", \"kind\": \"event\", \"type\": \"detention\", \"date\": \"2024-03-01\"}], \"edges\": [{\"kind\": \"subject\", \"from\": \"x\", \"to\": \"q\\u001b[2J\\u202e\"}, {\"kind\": \"subject\", \"from\": \"x\", \"to\": \"x\"}]}",
     );
     let text = e.to_string();
-    assert!(!text.contains('\u{1b}'), "{text:?}");
+    assert!(
+        !text.contains('\u{1b}') && !text.contains('\u{202e}'),
+        "{text:?}"
+    );
+    assert!(text.contains("found `q\\u{1b}[2J\\u{202e}`"), "{text}");
     assert!(text.contains("did you mean `p\\u{1b}[2J`?"), "{text}");
     // "an `event`", not "a `event`".
     assert!(
@@ -484,4 +503,20 @@ fn one_mistake_is_one_error() {
         missing[0].help.as_deref(),
         Some("`nodes[1]` has no usable id: if this edge means it, give it `\"id\": \"d1\"`")
     );
+    // A close id of a kind the end takes comes first; a node without an id
+    // of a kind the end does not take is not offered.
+    let e = load_err(&case_with(
+        r#"{"id": "d1", "kind": "person", "role": "defendant"}, {"kind": "charge", "crime": "theft"}, {"id": "x1", "kind": "event", "type": "detention", "date": "2024-03-01"}], "edges": [{"kind": "subject", "from": "x1", "to": "dl"}, {"kind": "subject", "from": "x1", "to": "zz"}"#,
+    ));
+    let helps: Vec<Option<&str>> = e
+        .of_kind(LoadErrorKind::MissingNode)
+        .map(|e| e.help.as_deref())
+        .collect();
+    assert_eq!(helps, [Some("did you mean `d1`?"), None], "{e}");
+    // A misspelt kind that is not close to `case` still leaves the missing
+    // `case` node reported.
+    let e =
+        load_err(r#"{"id": "T", "nodes": [{"id": "d1", "kind": "persn", "role": "defendant"}]}"#);
+    assert_eq!(e.errors.len(), 2, "{e}");
+    assert!(e.to_string().contains("exactly one `case` node"), "{e}");
 }

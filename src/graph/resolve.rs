@@ -79,7 +79,7 @@ pub(crate) fn excerpt(s: &str) -> String {
         }
         // (Bidirectional formatting characters too: they reorder the
         // terminal's line.)
-        if c.is_control() || c == '`' || is_bidi_control(c) {
+        if c.is_control() || c == '`' || crate::report::is_bidi_control(c) {
             out.extend(c.escape_debug());
             if c == '`' {
                 out.pop();
@@ -90,11 +90,6 @@ pub(crate) fn excerpt(s: &str) -> String {
         }
     }
     out
-}
-
-/// The characters that change the direction of the text after them.
-fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{61c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// The JSON path of a node (`nodes[3]`), edge (`edges[3]`) or their key.
@@ -173,7 +168,7 @@ pub(crate) fn did_you_mean<'c>(
         let shown: String = s
             .chars()
             .map(|c| {
-                if c.is_control() || is_bidi_control(c) {
+                if c.is_control() || crate::report::is_bidi_control(c) {
                     c.escape_debug().to_string()
                 } else {
                     c.to_string()
@@ -255,12 +250,16 @@ pub(crate) struct Resolver<'s, 'a> {
     /// The `from` and `to` ids last found in `ids`, with their entries
     /// (cleared when a node is added).
     last_endpoints: [Option<(&'a str, IdEntry)>; 2],
-    /// The first node without a usable id (already reported): an edge's
-    /// unknown id may be meant for it.
-    idless: Option<usize>,
-    /// Some node's kind could not be read (already reported): it may be
-    /// the missing singleton.
-    kindless: bool,
+    /// The nodes without a usable id (already reported), with their kinds:
+    /// an edge's unknown id may be meant for one of them.
+    idless: Vec<(usize, Option<KindId>)>,
+    /// Nodes whose kind could not be read (already reported), and how many
+    /// of them wrote a kind name: a node without a kind name may be the
+    /// missing singleton, one with a misspelt name only when it comes
+    /// closest to the singleton's name (`maybe_singleton`).
+    kindless: usize,
+    unknown_kind_names: usize,
+    maybe_singleton: Vec<KindId>,
     /// The case's `nodes` could not be read (already reported): edges'
     /// ends are not looked up.
     pub(crate) no_nodes: bool,
@@ -277,8 +276,10 @@ impl<'s, 'a> Resolver<'s, 'a> {
             singleton_counts: vec![0; schema.node_kinds().count()],
             texts: HashSet::new(),
             last_endpoints: [None; 2],
-            idless: None,
-            kindless: false,
+            idless: Vec::new(),
+            kindless: 0,
+            unknown_kind_names: 0,
+            maybe_singleton: Vec::new(),
             no_nodes: false,
         }
     }
@@ -314,6 +315,13 @@ impl<'s, 'a> Resolver<'s, 'a> {
     ) -> Option<KindId> {
         let k = self.schema.node_kind(name);
         if k.is_none() {
+            self.unknown_kind_names += 1;
+            let closest = suggest(name, self.schema.node_kinds().map(|(_, d)| d.name.as_str()))
+                .and_then(|c| self.schema.node_kind(c))
+                .filter(|c| self.schema.kind(*c).is_some_and(|d| d.singleton));
+            if let Some(c) = closest {
+                self.maybe_singleton.push(c);
+            }
             let help = did_you_mean(name, self.schema.node_kinds().map(|(_, d)| d.name.as_str()));
             self.error(
                 LoadErrorKind::UnknownNodeKind,
@@ -451,10 +459,12 @@ impl<'s, 'a> Resolver<'s, 'a> {
     /// Validates a node: id unique, required fields present, singleton count.
     pub(crate) fn add_node(&mut self, n: NodeInput<'a>) {
         let mut bad = n.bad;
-        if n.id.is_none() && self.idless.is_none() {
-            self.idless = Some(n.index);
+        if n.id.is_none() {
+            self.idless.push((n.index, n.kind));
         }
-        self.kindless |= n.kind.is_none();
+        if n.kind.is_none() {
+            self.kindless += 1;
+        }
         if let Some(kind) = n.kind {
             let schema = self.schema;
             if let Some(def) = schema.kind(kind) {
@@ -527,6 +537,7 @@ impl<'s, 'a> Resolver<'s, 'a> {
         index: usize,
         key: &str,
         end: Option<(&'a str, Option<usize>)>,
+        allowed: Option<&[KindId]>,
     ) -> Option<IdEntry> {
         let (id, at) = end?;
         // Consecutive edges often share an endpoint (a defendant's events
@@ -547,20 +558,38 @@ impl<'s, 'a> Resolver<'s, 'a> {
         if self.no_nodes {
             return None;
         }
-        // A node without a usable id may be the one meant; otherwise suggest
-        // a close id, only in small cases: the scan is over all ids.
-        let help = if let Some(i) = self.idless {
-            Some(format!(
-                "`nodes[{i}]` has no usable id: if this edge means it, give it `\"id\": \"{}\"`",
-                excerpt(id)
-            ))
-        } else if self.ids.len() <= 10_000 {
-            let mut ids: Vec<&str> = self.ids.keys().copied().collect();
+        let fits = |k: &Option<KindId>| match (k, allowed) {
+            (Some(k), Some(allowed)) => allowed.contains(k),
+            _ => true,
+        };
+        // A close id on file of a kind this end takes (only in small cases:
+        // the scan is over all ids); else the one node without a usable id
+        // this end could be.
+        let close = if self.ids.len() <= 10_000 {
+            let mut ids: Vec<&str> = self
+                .ids
+                .iter()
+                .filter(|(_, e)| fits(&e.kind))
+                .map(|(i, _)| *i)
+                .collect();
             ids.sort_unstable();
             did_you_mean(id, ids.into_iter())
         } else {
             None
         };
+        let idless: Vec<usize> = self
+            .idless
+            .iter()
+            .filter(|(_, k)| fits(k))
+            .map(|(i, _)| *i)
+            .collect();
+        let help = close.or_else(|| match idless.as_slice() {
+            [i] => Some(format!(
+                "`nodes[{i}]` has no usable id: if this edge means it, give it `\"id\": {}`",
+                serde_json::Value::String(id.to_owned())
+            )),
+            _ => None,
+        });
         self.error(
             LoadErrorKind::MissingNode,
             item_path("edges", index, Some(key)),
@@ -578,11 +607,13 @@ impl<'s, 'a> Resolver<'s, 'a> {
     /// fields present.
     pub(crate) fn add_edge(&mut self, e: EdgeInput<'a>) {
         let mut bad = e.bad;
-        let from = self.endpoint(e.index, "from", e.from);
-        let to = self.endpoint(e.index, "to", e.to);
-        let Some(kind) = e.kind else { return };
         let schema = self.schema;
-        let Some(def) = schema.edge(kind) else { return };
+        let def = e.kind.and_then(|k| schema.edge(k));
+        let from = self.endpoint(e.index, "from", e.from, def.map(|d| d.from.as_slice()));
+        let to = self.endpoint(e.index, "to", e.to, def.map(|d| d.to.as_slice()));
+        let (Some(kind), Some(def)) = (e.kind, def) else {
+            return;
+        };
         bad |= !self.missing_required("edges", e.index, &def.name, &def.fields, &e.present, e.at);
         for (entry, allowed, key, end) in
             [(from, &def.from, "from", e.from), (to, &def.to, "to", e.to)]
@@ -698,11 +729,14 @@ impl<'s, 'a> Resolver<'s, 'a> {
             .filter(|(k, d)| {
                 d.singleton && self.singleton_counts.get(usize::from(k.0)).copied() == Some(0)
             })
+            // (A node whose kind could not be read may be the one missing.)
+            .filter(|(k, _)| {
+                self.kindless <= self.unknown_kind_names && !self.maybe_singleton.contains(k)
+            })
             .map(|(_, d)| d.name.clone())
             .collect();
-        // (A node whose kind could not be read may be the one missing; and
-        // without readable `nodes`, that is the error.)
-        let unknown = self.kindless || self.no_nodes;
+        // (Without readable `nodes`, that is the error.)
+        let unknown = self.no_nodes;
         for name in missing.into_iter().filter(|_| !unknown) {
             self.error(
                 LoadErrorKind::SingletonCount,

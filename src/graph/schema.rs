@@ -226,7 +226,7 @@ pub enum SchemaError {
 /// # Ok(())
 /// # }
 /// ```
-#[derive(Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default)]
 pub struct Schema {
     enums: Vec<EnumDef>,
     enum_names: NameMap<EnumId>,
@@ -244,6 +244,26 @@ pub struct Schema {
     /// for hints when a case writes a label where the value belongs.
     enum_labels: Vec<NameMap<u16>>,
 }
+
+// Two schemas are equal when they define the same vocabulary: the display
+// labels kept for the loader's hints do not count (two packs that differ
+// only in a label review each other's cases).
+impl PartialEq for Schema {
+    fn eq(&self, other: &Schema) -> bool {
+        self.enums == other.enums
+            && self.enum_names == other.enum_names
+            && self.enum_values == other.enum_values
+            && self.kinds == other.kinds
+            && self.kind_names == other.kind_names
+            && self.kind_fields == other.kind_fields
+            && self.field_base == other.field_base
+            && self.edges == other.edges
+            && self.edge_names == other.edge_names
+            && self.edge_fields == other.edge_fields
+    }
+}
+
+impl Eq for Schema {}
 
 impl fmt::Debug for Schema {
     // Only the definitions: the name maps are derived, and their iteration
@@ -327,8 +347,9 @@ impl Schema {
         self.enums.get(usize::from(id.0))
     }
 
-    /// The value of an enum whose display label (in any language) is
-    /// `label`, as given by [`SchemaBuilder::label_enum_value`].
+    /// The index (into [`EnumDef::values`]) of the enum value whose display
+    /// label, in any language, is `label`, as given by
+    /// [`SchemaBuilder::label_enum_value`].
     pub fn enum_value_by_label(&self, id: EnumId, label: &str) -> Option<u16> {
         self.enum_labels
             .get(usize::from(id.0))?

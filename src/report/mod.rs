@@ -57,6 +57,42 @@ pub struct ViewRow {
     pub values: Vec<serde_json::Value>,
 }
 
+/// Whether `c` changes the direction of the text after it (a bidirectional
+/// formatting character).
+pub(crate) fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{61c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+fn escape_where(s: &str, bad: impl Fn(char) -> bool) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(&bad) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    std::borrow::Cow::Owned(
+        s.chars()
+            .map(|c| {
+                if bad(c) {
+                    c.escape_unicode().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect(),
+    )
+}
+
+/// Text for a terminal, from a case file (names, ids, messages that quote
+/// them): control characters but the line end, and the bidirectional
+/// formatting ones, escaped (`\u{1b}`), so that a file cannot move the
+/// cursor, clear the screen or reorder a line.
+pub fn terminal_safe(s: &str) -> std::borrow::Cow<'_, str> {
+    escape_where(s, |c| (c.is_control() && c != '\n') || is_bidi_control(c))
+}
+
+/// [`terminal_safe`] for text shown within one line: line ends escaped too.
+pub fn one_line_safe(s: &str) -> std::borrow::Cow<'_, str> {
+    escape_where(s, |c| c.is_control() || is_bidi_control(c))
+}
+
 /// A text in the review's language, or in every language of the pack.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum LocalText {

@@ -49,29 +49,9 @@ fn lines(t: &super::LocalText, indent: &str) -> String {
     }
 }
 
-/// Text from the case (names, ids, messages that quote them) as a terminal
-/// shows it safely: control characters and the bidirectional formatting
-/// ones escaped (`\u{1b}`), so a case file cannot move the cursor, clear the
-/// screen or reorder the line.
+/// Text from the case on one line of the report, safe for a terminal.
 fn clean(s: &str) -> std::borrow::Cow<'_, str> {
-    let bad = |c: char| {
-        c.is_control()
-            || matches!(c, '\u{61c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-    };
-    if !s.chars().any(bad) {
-        return std::borrow::Cow::Borrowed(s);
-    }
-    std::borrow::Cow::Owned(
-        s.chars()
-            .map(|c| {
-                if bad(c) {
-                    c.escape_unicode().to_string()
-                } else {
-                    c.to_string()
-                }
-            })
-            .collect(),
-    )
+    super::one_line_safe(s)
 }
 
 /// Renders a report as text. Findings are grouped by the first defendant

@@ -102,7 +102,7 @@ pub fn run(a: ExplainArgs) -> u8 {
     match pack.explain(&case, &a.rule, a.node.as_deref(), &opts) {
         Ok(x) => {
             match a.format {
-                Format::Text => print!("{}", x.to_text()),
+                Format::Text => print!("{}", caselint::report::terminal_safe(&x.to_text())),
                 Format::Json => {
                     println!("{}", serde_json::to_string_pretty(&x).unwrap_or_default())
                 }

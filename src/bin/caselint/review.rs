@@ -1,7 +1,7 @@
 //! `caselint review` and `caselint due`.
 
 use crate::common::{Progress, color_stdout, default_pack, load_pack, print_read_error, shown};
-use caselint::report::render_text;
+use caselint::report::{one_line_safe, render_text};
 use caselint::{Lang, ReviewOptions, RulePack};
 use clap::{Args, ValueEnum};
 use rayon::prelude::*;
@@ -453,7 +453,9 @@ fn load_error_record(line: usize, errs: &caselint::LoadErrors) -> serde_json::Va
         .iter()
         .map(|e| {
             let mut v = serde_json::json!({
-                "line": line - 1 + e.line as usize,
+                "kind": e.kind.code(),
+                // (An error without a place in the text is the line's.)
+                "line": line - 1 + (e.line as usize).max(1),
                 "column": e.column,
                 "path": e.path,
                 "message": e.message,
@@ -526,7 +528,11 @@ pub fn run_due(a: DueArgs) -> u8 {
             match a.format {
                 Format::Json => println!("{}", r.to_json()),
                 Format::Text => {
-                    println!("case {}: obligations pending as of {}", r.case, a.as_of);
+                    println!(
+                        "case {}: obligations pending as of {}",
+                        one_line_safe(&r.case),
+                        a.as_of
+                    );
                     if r.findings.is_empty() {
                         println!("  nothing pending");
                     }
@@ -535,7 +541,7 @@ pub fn run_due(a: DueArgs) -> u8 {
                             "  due {}  [{}] {}",
                             f.due.as_deref().unwrap_or("?"),
                             f.rule,
-                            f.message.as_str()
+                            one_line_safe(f.message.as_str())
                         );
                     }
                 }
