@@ -262,6 +262,7 @@ fn a_blank_name_is_no_name() {
         .map(|f| f.message.as_str())
         .collect();
     assert!(notice.iter().any(|m| m.starts_with("d1于")), "{notice:?}");
+    assert!(notice.iter().any(|m| m.starts_with("d2于")), "{notice:?}");
     let out = render_text(&r, Some(&g), false);
     assert!(out.lines().any(|l| l == "d1"), "{out}");
     assert!(out.lines().any(|l| l == "d2"), "{out}");

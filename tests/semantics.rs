@@ -528,6 +528,15 @@ fn exact_int_and_decimal_arithmetic() {
 }
 
 #[test]
+fn trim_removes_white_space_at_either_end() {
+    assert_eq!(show("trim(\"  张三 \")"), "<张三>");
+    assert_eq!(truth("trim(\"   \") = \"\""), Some(true));
+    assert_eq!(truth("trim(\" a b \") = \"a b\""), Some(true));
+    // An absent text stays unknown.
+    assert_eq!(truth("trim(case.region) = \"\""), None);
+}
+
+#[test]
 fn round_to_places_halves_away_from_zero() {
     assert_eq!(show("round(16.3296, 1)"), "<16.3>");
     assert_eq!(show("round(81.648, 1)"), "<81.6>");

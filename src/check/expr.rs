@@ -28,7 +28,7 @@ pub(super) fn field_ty(t: &Type) -> Ty {
     }
 }
 
-const BUILTINS: [&str; 15] = [
+const BUILTINS: [&str; 16] = [
     "lang",
     "years_between",
     "days_between",
@@ -43,6 +43,7 @@ const BUILTINS: [&str; 15] = [
     "round",
     "len",
     "label",
+    "trim",
     "id",
 ];
 
@@ -947,7 +948,7 @@ impl<'a> Checker<'a> {
             "working_deadline" => (B::WorkingDeadline, vec![Ty::Date], Ty::Date),
             "lang" => (B::Lang, vec![], Ty::Text),
             "round" => return self.round(args, span),
-            "min" | "max" | "abs" | "len" | "label" | "id" => {
+            "min" | "max" | "abs" | "len" | "label" | "trim" | "id" => {
                 let want = if matches!(name.name.as_str(), "min" | "max") {
                     2
                 } else {
@@ -1018,6 +1019,13 @@ impl<'a> Checker<'a> {
                             self.error(Code::Type, span, msg);
                         }
                         (B::Label, Ty::Text)
+                    }
+                    "trim" => {
+                        if !matches!(t0, Ty::Text | Ty::Any) {
+                            let msg = format!("`trim` needs a text; this is {}", self.ty_name(&t0));
+                            self.error(Code::Type, span, msg);
+                        }
+                        (B::Trim, Ty::Text)
                     }
                     _ => {
                         if !matches!(t0, Ty::Node(_) | Ty::Any) {

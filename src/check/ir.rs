@@ -108,6 +108,8 @@ pub enum Builtin {
     Round,
     /// `label(v)`
     Label,
+    /// `trim(text)`: without white space at either end.
+    Trim,
     /// `id(node)`
     Id,
     /// `lang()`: the language the review is rendered in.

@@ -653,6 +653,10 @@ impl<'c> Ctx<'c> {
             (Builtin::Len, V::List(l), _) => V::Int(l.len() as i64),
             (Builtin::Label, V::Enum(e, v), _) => V::Text(Arc::from(self.label(*e, *v).as_str())),
             (Builtin::Id, V::Node(n), _) => V::Text(Arc::from(self.g.node_id(*n))),
+            (Builtin::Trim, V::Text(t), _) => match t.trim() {
+                s if s.len() == t.len() => V::Text(t.clone()),
+                s => V::Text(Arc::from(s)),
+            },
             (Builtin::Lang, _, _) => V::Text(Arc::from(self.lang.as_str())),
             _ => V::Absent,
         }

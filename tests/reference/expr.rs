@@ -434,6 +434,7 @@ impl Reference<'_> {
                 Val::Text(Arc::from(self.label(*e, *v).as_str()))
             }
             (Builtin::Id, Val::Node(n), _) => Val::Text(Arc::from(self.g.node_id(*n))),
+            (Builtin::Trim, Val::Text(t), _) => Val::Text(Arc::from(t.trim())),
             (Builtin::Lang, _, _) => Val::Text(Arc::from(self.lang.as_str())),
             _ => Val::Absent,
         }
