@@ -56,9 +56,9 @@ impl Default for ReviewOptions {
             // 100–200 ns, so a runaway rule (a cross product over 10⁵ nodes)
             // stops within about a second (tests/limits.rs).
             step_budget: 5_000_000,
-            // A fraud of 450 victims whose statements each give another
-            // amount is about 10⁵ pairs of amount conflict; a runaway rule
-            // (a cross product) stops here or at its step budget.
+            // A fraud of 447 victims whose statements each give another
+            // amount is 99,681 pairs of amount conflict; a runaway rule (a
+            // cross product) stops here or at its step budget.
             max_findings_per_rule: 100_000,
             views: false,
         }
