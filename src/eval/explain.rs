@@ -382,44 +382,71 @@ fn moment(cx: &Ctx<'_>, n: NodeIx) -> Option<(jiff::civil::Date, Option<jiff::ci
     Some((d, t))
 }
 
+/// The candidate closest to the anchor in time, preferring one at or after
+/// it (the act that answers it comes after it), with how far it is:
+/// "n1, 24 h 30 min later", "n0, 2 days earlier".
 fn nearest(cx: &Ctx<'_>, candidates: &[(NodeIx, V)], anchor: Option<NodeIx>) -> Option<String> {
     let a = anchor.and_then(|a| moment(cx, a));
-    let mut best: Option<(i64, String)> = None;
+    // (Before the anchor, key (1, distance); at or after it, (0, distance).)
+    let mut best: Option<((u8, i64), String)> = None;
     for (n, _) in candidates {
         let id = cx.g.node_id(*n);
-        let (dist, text) = match (a, moment(cx, *n)) {
+        let (key, text) = match (a, moment(cx, *n)) {
             (Some((ad, at)), Some((nd, nt))) => match (at, nt) {
                 (Some(at), Some(nt)) => {
                     let mins = ad
                         .to_datetime(at)
                         .until((jiff::Unit::Minute, nd.to_datetime(nt)))
                         .map_or(0, |s| s.get_minutes());
-                    let hours = mins / 60;
                     let rel = if mins >= 0 {
-                        format!("{hours} hours later")
+                        format!("{} later", span_text(mins))
                     } else {
-                        format!("{} hours earlier", -hours)
+                        format!("{} earlier", span_text(-mins))
                     };
-                    (mins.abs(), format!("{id}, {rel}"))
+                    ((u8::from(mins < 0), mins.abs()), format!("{id}, {rel}"))
                 }
                 _ => {
                     let days = super::value::days_between(ad, nd).unwrap_or(0);
-                    let rel = if days >= 0 {
-                        format!("{days} days later")
-                    } else {
-                        format!("{} days earlier", -days)
+                    let rel = match days {
+                        0 => "the same day".to_string(),
+                        1 => "1 day later".to_string(),
+                        -1 => "1 day earlier".to_string(),
+                        d if d > 0 => format!("{d} days later"),
+                        d => format!("{} days earlier", -d),
                     };
-                    (days.abs() * 1440, format!("{id}, {rel}"))
+                    (
+                        (u8::from(days < 0), days.abs().saturating_mul(1440)),
+                        format!("{id}, {rel}"),
+                    )
                 }
             },
-            (_, Some((nd, _))) => (i64::MAX / 2, format!("{id}, on {nd}")),
-            _ => (i64::MAX, id.to_string()),
+            (_, Some((nd, _))) => ((2, 0), format!("{id}, on {nd}")),
+            _ => ((3, 0), id.to_string()),
         };
-        if best.as_ref().is_none_or(|(d, _)| dist < *d) {
-            best = Some((dist, text));
+        if best.as_ref().is_none_or(|(k, _)| key < *k) {
+            best = Some((key, text));
         }
     }
     best.map(|(_, t)| t)
+}
+
+/// A span of minutes as people say it: "45 min", "1 hour", "24 h 30 min"
+/// (hours up to two days), "3 days 2 h".
+fn span_text(mins: i64) -> String {
+    if mins < 48 * 60 {
+        return match (mins / 60, mins % 60) {
+            (0, m) => format!("{m} min"),
+            (1, 0) => "1 hour".to_string(),
+            (h, 0) => format!("{h} hours"),
+            (h, m) => format!("{h} h {m} min"),
+        };
+    }
+    let (d, h) = (mins / 1440, mins % 1440 / 60);
+    if h == 0 {
+        format!("{d} days")
+    } else {
+        format!("{d} days {h} h")
+    }
 }
 
 impl Explanation {
@@ -461,7 +488,7 @@ impl Explanation {
                 ));
                 match &search.nearest {
                     Some(n) => s.push_str(&format!("; nearest: {n}\n")),
-                    None => s.push_str("; none on file\n"),
+                    None => s.push_str("; none matches this pattern\n"),
                 }
             }
         }
@@ -488,5 +515,22 @@ impl Explanation {
             }
         }
         s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::span_text;
+
+    #[test]
+    fn spans_read_as_people_say_them() {
+        assert_eq!(span_text(0), "0 min");
+        assert_eq!(span_text(30), "30 min");
+        assert_eq!(span_text(60), "1 hour");
+        assert_eq!(span_text(24 * 60), "24 hours");
+        assert_eq!(span_text(24 * 60 + 30), "24 h 30 min");
+        assert_eq!(span_text(47 * 60 + 59), "47 h 59 min");
+        assert_eq!(span_text(48 * 60), "2 days");
+        assert_eq!(span_text(3 * 1440 + 2 * 60 + 5), "3 days 2 h");
     }
 }
