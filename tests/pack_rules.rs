@@ -291,3 +291,31 @@ fn the_text_report_escapes_control_characters_from_the_case() {
     );
     assert!(out.contains("张\\u{1b}[31m三\\u{202e}"), "{out}");
 }
+
+/// `explain` lists the rule's own variables for each binding, not those of a
+/// quantifier that stopped at an example (`every e: … satisfies …`), nor an
+/// aggregate's edge.
+#[test]
+fn explain_lists_only_the_rules_own_variables() {
+    let pack = RulePack::load(Path::new("rules/cn-criminal")).unwrap();
+    let text = r#"{"id": "T", "nodes": [
+      {"id": "k", "kind": "case", "procedure": "ordinary"},
+      {"id": "d1", "kind": "person", "role": "defendant", "name": "张三"},
+      {"id": "j1", "kind": "event", "type": "judgment", "date": "2024-06-01", "in_court": false}],
+     "edges": []}"#;
+    let g = pack.load_case(text).unwrap();
+    let x = pack
+        .explain(
+            &g,
+            "cn.cpl.202.judgment_service",
+            None,
+            &caselint::ReviewOptions::default(),
+        )
+        .unwrap();
+    let names: Vec<&str> = x
+        .stopped
+        .iter()
+        .flat_map(|b| b.values.iter().map(|(k, _)| k.as_str()))
+        .collect();
+    assert_eq!(names, ["j"], "{}", x.to_text());
+}

@@ -120,15 +120,25 @@ pub fn explain(
     Ok(out)
 }
 
+/// The values of the rule's own variables (those of `for` and `let`; not
+/// a quantifier's, which may still hold the example it stopped at).
 fn values(cx: &Ctx<'_>, rule: &Rule, frame: &[V]) -> Vec<(String, String)> {
     let prog = cx.prog;
     let lang = cx.lang.clone();
+    let mut own: Vec<Slot> = vec![];
+    for op in &rule.ops {
+        match op {
+            Op::Match(q) => own.extend(q.own_slots_with_edges()),
+            Op::Value(s, _) | Op::Each(s, _) | Op::Let(s, _) => own.push(*s),
+            _ => {}
+        }
+    }
     rule.slot_names
         .iter()
         .enumerate()
         .filter_map(|(i, name)| {
             let v = frame.get(i)?;
-            if !v.is_present() || name.is_empty() {
+            if !v.is_present() || name.is_empty() || !own.contains(&Slot(i as u32)) {
                 return None;
             }
             let shown = match v {
