@@ -319,3 +319,34 @@ fn explain_lists_only_the_rules_own_variables() {
         .collect();
     assert_eq!(names, ["j"], "{}", x.to_text());
 }
+
+/// When a condition is unknown, `explain` names the facts the file lacks,
+/// through the `let`s and definitions the condition uses.
+#[test]
+fn explain_names_the_missing_facts_of_an_unknown_condition() {
+    let pack = RulePack::load(Path::new("rules/cn-criminal")).unwrap();
+    let text = r#"{"id": "T", "nodes": [
+      {"id": "k", "kind": "case", "procedure": "ordinary"},
+      {"id": "d1", "kind": "person", "role": "defendant", "name": "张三"},
+      {"id": "a1", "kind": "event", "type": "court_acceptance", "date": "2024-06-12"},
+      {"id": "c1", "kind": "charge", "crime": "theft"}],
+     "edges": [{"kind": "charged_with", "from": "d1", "to": "c1"}]}"#;
+    let g = pack.load_case(text).unwrap();
+    let opts = caselint::ReviewOptions::default();
+    // `where minor_on(d, a.date)`: through the definition, D's birth date.
+    let x = pack
+        .explain(&g, "cn.cpl.278.legal_aid_minor", None, &opts)
+        .unwrap();
+    assert_eq!(x.stopped[0].missing, ["d1.birth_date"], "{}", x.to_text());
+    assert!(x.to_text().contains("not on file: d1.birth_date"));
+    // `let a = age(d, c.offense_date)` then `where a < 16`: through the `let`.
+    let x = pack
+        .explain(&g, "cn.cl.017.age_of_responsibility", None, &opts)
+        .unwrap();
+    assert_eq!(
+        x.stopped[0].missing,
+        ["c1.offense_date", "d1.birth_date"],
+        "{}",
+        x.to_text()
+    );
+}

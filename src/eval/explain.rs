@@ -52,6 +52,9 @@ pub struct Stopped {
     pub condition: String,
     /// `false` or `unknown`.
     pub value: String,
+    /// When unknown: the facts it reads that the file does not give
+    /// (`d1.birth_date`), and the named values that are absent (`a`).
+    pub missing: Vec<String>,
 }
 
 /// A condition and its value.
@@ -63,6 +66,9 @@ pub struct CondTrace {
     pub text: String,
     /// `true`, `false` or `unknown`.
     pub value: String,
+    /// When unknown: the facts it reads that the file does not give
+    /// (`d1.birth_date`), and the named values that are absent (`a`).
+    pub missing: Vec<String>,
 }
 
 /// What an `exists` in a failed requirement looked for.
@@ -257,6 +263,7 @@ fn walk(
                         values: values(cx, rule, frame),
                         condition: text_of(sources, *span),
                         value: tri(&v),
+                        missing: missing_if_unknown(cx, rule, e, &v, frame),
                     });
                 }
             }
@@ -279,6 +286,7 @@ fn finish(
                 clause: "where".into(),
                 text: text_of(sources, *span),
                 value: "true".into(),
+                missing: vec![],
             });
         }
     }
@@ -289,6 +297,7 @@ fn finish(
             clause: "in force".into(),
             text: "dates of force".into(),
             value: render(&v, cx.g, &|e, x| label_in(prog, e, x, "en")),
+            missing: missing_if_unknown(cx, rule, on, &v, frame),
         });
     }
     for (u, span) in &rule.unless {
@@ -297,6 +306,7 @@ fn finish(
             clause: "unless".into(),
             text: text_of(sources, *span),
             value: tri(&v),
+            missing: missing_if_unknown(cx, rule, u, &v, frame),
         });
     }
     let mut searches = vec![];
@@ -306,6 +316,7 @@ fn finish(
             clause: "require".into(),
             text: text_of(sources, *span),
             value: tri(&v),
+            missing: missing_if_unknown(cx, rule, req, &v, frame),
         });
         if v == V::Bool(false) {
             collect_searches(cx, req, frame, sources, &mut searches)?;
@@ -330,6 +341,121 @@ fn finish(
         conditions,
         searches,
     })
+}
+
+/// For a condition whose value is unknown (absent): the facts it reads that
+/// the file does not give, as `node.field` for a field of a bound node
+/// (`d1.birth_date`), looking into the `let`s and definitions it uses (a
+/// named value is listed by name, `a`, only when nothing it reads is found
+/// missing). Facts read inside a quantifier's pattern are not listed.
+fn missing_if_unknown(cx: &mut Ctx<'_>, rule: &Rule, e: &Expr, v: &V, frame: &[V]) -> Vec<String> {
+    if v.is_present() {
+        return vec![];
+    }
+    let lets: Vec<(Slot, &Expr)> = rule
+        .ops
+        .iter()
+        .filter_map(|op| match op {
+            Op::Let(s, e) => Some((*s, e)),
+            _ => None,
+        })
+        .collect();
+    let mut out = vec![];
+    let mut w = Missing {
+        rule: Some((rule, &lets)),
+        depth: 0,
+    };
+    w.visit(cx, e, frame, &mut out);
+    let mut seen = std::collections::BTreeSet::new();
+    out.retain(|m| seen.insert(m.clone()));
+    out
+}
+
+/// The walk of [`missing_if_unknown`]: in the rule's clauses (`rule`), or in
+/// a definition's body (`None`: its locals are its parameters).
+struct Missing<'r> {
+    rule: Option<(&'r Rule, &'r [(Slot, &'r Expr)])>,
+    depth: u32,
+}
+
+impl Missing<'_> {
+    fn visit(&mut self, cx: &mut Ctx<'_>, e: &Expr, frame: &[V], out: &mut Vec<String>) {
+        match e {
+            Expr::Field(base, f, _) => {
+                if let Expr::Local(s) = &**base
+                    && let Some(V::Node(n)) = frame.get(s.0 as usize)
+                {
+                    if cx.g.field(*n, *f).is_none() {
+                        let field =
+                            cx.g.schema()
+                                .field_def(cx.g.node_kind(*n), *f)
+                                .map_or("?", |d| d.name.as_str())
+                                .to_string();
+                        out.push(format!("{}.{field}", cx.g.node_id(*n)));
+                    }
+                    return;
+                }
+                self.visit(cx, base, frame, out);
+            }
+            Expr::Local(s) => {
+                if frame.get(s.0 as usize).is_some_and(V::is_present) {
+                    return;
+                }
+                let Some((rule, lets)) = self.rule else {
+                    return;
+                };
+                let before = out.len();
+                // A `let`: what its expression reads (once).
+                if self.depth < 8
+                    && let Some((_, def)) = lets.iter().find(|(l, _)| l == s)
+                {
+                    self.depth += 1;
+                    self.visit(cx, def, frame, out);
+                    self.depth -= 1;
+                }
+                if out.len() == before
+                    && let Some(name) = rule.slot_names.get(s.0 as usize)
+                    && !name.is_empty()
+                {
+                    out.push(name.clone());
+                }
+            }
+            Expr::Call(d, args) => {
+                for a in args {
+                    self.visit(cx, a, frame, out);
+                }
+                // The body, with the arguments' values as its frame.
+                let Some(def) = cx.prog.defs.get(d.0 as usize) else {
+                    return;
+                };
+                if self.depth >= 8 {
+                    return;
+                }
+                let mut inner = vec![V::Absent; def.nslots as usize];
+                for (i, a) in args.iter().enumerate() {
+                    let Ok(v) = cx.eval(a, &mut frame.to_vec()) else {
+                        return;
+                    };
+                    if let Some(slot) = inner.get_mut(i) {
+                        *slot = v;
+                    }
+                }
+                let body = def.body.clone();
+                let mut w = Missing {
+                    rule: None,
+                    depth: self.depth + 1,
+                };
+                w.visit(cx, &body, &inner, out);
+            }
+            // (Their own variables are not the rule's.)
+            Expr::Quant(..) | Expr::Agg(..) => {}
+            other => {
+                for c in other.children() {
+                    self.visit(cx, c, frame, out);
+                }
+            }
+        }
+    }
 }
 
 /// Every `exists` inside a failed requirement (through `and`, `or`, `not` and parentheses).
@@ -490,6 +616,12 @@ impl Explanation {
             }
             for c in &b.conditions {
                 s.push_str(&format!("  {:<8} {:<7} {}\n", c.clause, c.value, c.text));
+                if !c.missing.is_empty() {
+                    s.push_str(&format!(
+                        "           not on file: {}\n",
+                        c.missing.join(", ")
+                    ));
+                }
             }
             for search in &b.searches {
                 s.push_str(&format!(
@@ -516,6 +648,9 @@ impl Explanation {
                     st.condition.trim_start_matches("where "),
                     st.value
                 ));
+                if !st.missing.is_empty() {
+                    s.push_str(&format!("    not on file: {}\n", st.missing.join(", ")));
+                }
             }
             if self.stopped_total > self.stopped.len() {
                 s.push_str(&format!(
