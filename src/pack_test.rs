@@ -303,7 +303,12 @@ fn run_one(
     };
     for r in &about {
         if !rules.contains_key(r) {
-            result.failures.push(format!("the pack has no rule `{r}`"));
+            let hint = crate::diag::did_you_mean(r, rules.keys().map(String::as_str))
+                .map(|h| format!(" ({h})"))
+                .unwrap_or_default();
+            result
+                .failures
+                .push(format!("the pack has no rule `{r}`{hint}"));
         }
     }
     for r in &strict {

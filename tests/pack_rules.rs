@@ -350,3 +350,25 @@ fn explain_names_the_missing_facts_of_an_unknown_condition() {
         x.to_text()
     );
 }
+
+/// A test that names a rule the pack does not have is told the closest id.
+#[test]
+fn pack_tests_suggest_a_misspelt_rule_id() {
+    let pack = RulePack::load(Path::new("rules/cn-criminal")).unwrap();
+    let dir = std::env::temp_dir().join(format!("caselint-typo-tests-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("t.test.json");
+    std::fs::write(
+        &file,
+        r#"{"tests": [{"name": "typo", "case": {"id": "T", "nodes": [{"id": "k", "kind": "case", "procedure": "ordinary"}]}, "expect": [], "only": ["cn.cpl.118.two_investigator"]}]}"#,
+    )
+    .unwrap();
+    let run = pack_test::run(&pack, &[file], None);
+    assert_eq!(
+        run.results[0].failures,
+        [
+            "the pack has no rule `cn.cpl.118.two_investigator` (did you mean `cn.cpl.118.two_investigators`?)"
+        ]
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
