@@ -152,11 +152,17 @@ impl<'a> Checker<'a> {
             if let Item::Rule(r) = it {
                 let key = (r.id.name.clone(), r.part.as_ref().map(|p| p.name.clone()));
                 if seen.insert(key, r.span).is_some() {
-                    self.error(
-                        Code::Duplicate,
-                        r.id.span,
-                        format!("rule `{}` is declared twice", r.id.name),
+                    let what = match &r.part {
+                        Some(p) => format!("rule `{}` part `{}`", r.id.name, p.name),
+                        None => format!("rule `{}`", r.id.name),
+                    };
+                    self.diags.push(
+                        Diagnostic::error(Code::Duplicate, r.id.span, format!("{what} is declared twice"))
+                            .with_help("the pack's files are read in name order; this is the later of the two blocks: remove one, or give them different `part` names"),
                     );
+                    // Its clauses are still checked: their errors are reported,
+                    // and the definitions they use count as used.
+                    let _ = self.rule(r);
                     continue;
                 }
                 let has_part = r.part.is_some();
@@ -173,6 +179,7 @@ impl<'a> Checker<'a> {
                             "a rule written as several blocks gives each block a `part NAME`",
                         ),
                     );
+                    let _ = self.rule(r);
                     continue;
                 }
                 if let Some(rule) = self.rule(r) {
