@@ -117,7 +117,8 @@ pub fn run(a: TestArgs) -> u8 {
             println!("         (nothing)");
         }
         for e in &r.expected {
-            println!("         {}", paint("32", &format!("+ {}", describe(e))));
+            // (Two lists under their headings, not a diff: no `+` or `-`.)
+            println!("         {}", paint("32", &describe(e)));
         }
         println!("       actual:");
         if r.actual.is_empty() {
@@ -128,12 +129,7 @@ pub fn run(a: TestArgs) -> u8 {
                 "         {}",
                 paint(
                     "31",
-                    &format!(
-                        "- {} [{}] {}",
-                        f.rule,
-                        f.nodes.join(", "),
-                        f.message.as_str()
-                    )
+                    &format!("{} [{}] {}", f.rule, f.nodes.join(", "), f.message.as_str())
                 )
             );
         }
