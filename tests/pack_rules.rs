@@ -372,3 +372,49 @@ fn pack_tests_suggest_a_misspelt_rule_id() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The missing facts are those that leave the condition unknown, not every
+/// absent field it could read (an `is` test, a branch not taken, a known
+/// side of an `and`); and a search's nearest candidate is measured from the
+/// act it answers even when the pattern starts at the defendant.
+#[test]
+fn explain_names_only_the_facts_that_matter_and_the_right_nearest_act() {
+    let pack = RulePack::load(Path::new("rules/cn-criminal")).unwrap();
+    let opts = caselint::ReviewOptions::default();
+    let text = r#"{"id": "T", "nodes": [
+      {"id": "k", "kind": "case", "procedure": "ordinary"},
+      {"id": "d1", "kind": "person", "role": "defendant", "name": "张三", "birth_date": "1990-01-01"},
+      {"id": "c1", "kind": "charge", "crime": "theft", "offense_date": "2023-01-01", "amount": 5000},
+      {"id": "s1", "kind": "sentence", "penalty": "fixed_term", "scope": "single"}],
+     "edges": [{"kind": "charged_with", "from": "d1", "to": "c1"},
+       {"kind": "imposed_on", "from": "s1", "to": "d1"}, {"kind": "for", "from": "s1", "to": "c1"}]}"#;
+    let g = pack.load_case(text).unwrap();
+    let x = pack
+        .explain(&g, "cn.cl.264.theft_range", None, &opts)
+        .unwrap();
+    let missing: Vec<&String> = x
+        .bindings
+        .iter()
+        .flat_map(|b| b.conditions.iter().flat_map(|c| &c.missing))
+        .collect();
+    assert_eq!(missing, ["s1.months"], "{}", x.to_text());
+    // Interrogated 10 minutes before the detention, then 3 days after it:
+    // the nearest answer to the detention is the later one.
+    let text = r#"{"id": "T", "nodes": [
+      {"id": "k", "kind": "case", "procedure": "ordinary"},
+      {"id": "d1", "kind": "person", "role": "defendant", "name": "张三"},
+      {"id": "i0", "kind": "event", "type": "interrogation", "date": "2024-03-01", "time": "09:50"},
+      {"id": "x1", "kind": "event", "type": "detention", "date": "2024-03-01", "time": "10:00"},
+      {"id": "i1", "kind": "event", "type": "interrogation", "date": "2024-03-04", "time": "10:00"}],
+     "edges": [{"kind": "subject", "from": "i0", "to": "d1"}, {"kind": "subject", "from": "x1", "to": "d1"},
+       {"kind": "subject", "from": "i1", "to": "d1"}]}"#;
+    let g = pack.load_case(text).unwrap();
+    let x = pack
+        .explain(&g, "cn.cpl.086.detention_interrogation", None, &opts)
+        .unwrap();
+    let nearest = x.bindings[0].searches[0]
+        .nearest
+        .clone()
+        .unwrap_or_default();
+    assert_eq!(nearest, "i1, 3 days later", "{}", x.to_text());
+}

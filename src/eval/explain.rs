@@ -204,7 +204,10 @@ fn walk(
 ) -> super::expr::R<()> {
     let Some(op) = rule.ops.get(i) else {
         if binds_focus(frame, focus) {
-            let t = finish(cx, rule, frame, sources, opts)?;
+            // (The missing facts for the first 50 bindings: the walk evaluates
+            // again, and a large case may have thousands.)
+            let detail = out.bindings.len() < 50;
+            let t = finish(cx, rule, frame, sources, opts, detail)?;
             out.bindings.push(t);
         }
         return Ok(());
@@ -263,7 +266,7 @@ fn walk(
                         values: values(cx, rule, frame),
                         condition: text_of(sources, *span),
                         value: tri(&v),
-                        missing: missing_if_unknown(cx, rule, e, &v, frame),
+                        missing: missing_if_unknown(cx, rule, e, &v, frame)?,
                     });
                 }
             }
@@ -278,7 +281,15 @@ fn finish(
     frame: &mut [V],
     sources: &SourceMap,
     opts: &ReviewOptions,
+    detail: bool,
 ) -> super::expr::R<BindingTrace> {
+    let missing = |cx: &mut Ctx<'_>, e: &Expr, v: &V, frame: &[V]| {
+        if detail {
+            missing_if_unknown(cx, rule, e, v, frame)
+        } else {
+            Ok(vec![])
+        }
+    };
     let mut conditions = vec![];
     for op in &rule.ops {
         if let Op::Where(_, span) = op {
@@ -297,7 +308,7 @@ fn finish(
             clause: "in force".into(),
             text: "dates of force".into(),
             value: render(&v, cx.g, &|e, x| label_in(prog, e, x, "en")),
-            missing: missing_if_unknown(cx, rule, on, &v, frame),
+            missing: missing(cx, on, &v, frame)?,
         });
     }
     for (u, span) in &rule.unless {
@@ -306,7 +317,7 @@ fn finish(
             clause: "unless".into(),
             text: text_of(sources, *span),
             value: tri(&v),
-            missing: missing_if_unknown(cx, rule, u, &v, frame),
+            missing: missing(cx, u, &v, frame)?,
         });
     }
     let mut searches = vec![];
@@ -316,7 +327,7 @@ fn finish(
             clause: "require".into(),
             text: text_of(sources, *span),
             value: tri(&v),
-            missing: missing_if_unknown(cx, rule, req, &v, frame),
+            missing: missing(cx, req, &v, frame)?,
         });
         if v == V::Bool(false) {
             collect_searches(cx, req, frame, sources, &mut searches)?;
@@ -343,14 +354,22 @@ fn finish(
     })
 }
 
-/// For a condition whose value is unknown (absent): the facts it reads that
-/// the file does not give, as `node.field` for a field of a bound node
-/// (`d1.birth_date`), looking into the `let`s and definitions it uses (a
-/// named value is listed by name, `a`, only when nothing it reads is found
-/// missing). Facts read inside a quantifier's pattern are not listed.
-fn missing_if_unknown(cx: &mut Ctx<'_>, rule: &Rule, e: &Expr, v: &V, frame: &[V]) -> Vec<String> {
+/// For a condition whose value is unknown (absent): the facts that make it
+/// so, as `node.field` for a field of a bound node the file does not give
+/// (`d1.birth_date`). The walk follows the values: it enters only the parts
+/// that are themselves unknown (not an `and`'s known side, not the branch of
+/// an `if` not taken, never an `is` test), and the `let`s and definitions
+/// they use; a named value is listed by name (`a`) when nothing it reads is
+/// found missing. Facts read inside a quantifier's pattern are not listed.
+fn missing_if_unknown(
+    cx: &mut Ctx<'_>,
+    rule: &Rule,
+    e: &Expr,
+    v: &V,
+    frame: &[V],
+) -> super::expr::R<Vec<String>> {
     if v.is_present() {
-        return vec![];
+        return Ok(vec![]);
     }
     let lets: Vec<(Slot, &Expr)> = rule
         .ops
@@ -365,10 +384,11 @@ fn missing_if_unknown(cx: &mut Ctx<'_>, rule: &Rule, e: &Expr, v: &V, frame: &[V
         rule: Some((rule, &lets)),
         depth: 0,
     };
-    w.visit(cx, e, frame, &mut out);
+    let mut frame = frame.to_vec();
+    w.visit(cx, e, &mut frame, &mut out)?;
     let mut seen = std::collections::BTreeSet::new();
     out.retain(|m| seen.insert(m.clone()));
-    out
+    Ok(out)
 }
 
 /// The walk of [`missing_if_unknown`]: in the rule's clauses (`rule`), or in
@@ -379,7 +399,17 @@ struct Missing<'r> {
 }
 
 impl Missing<'_> {
-    fn visit(&mut self, cx: &mut Ctx<'_>, e: &Expr, frame: &[V], out: &mut Vec<String>) {
+    fn visit(
+        &mut self,
+        cx: &mut Ctx<'_>,
+        e: &Expr,
+        frame: &mut [V],
+        out: &mut Vec<String>,
+    ) -> super::expr::R<()> {
+        // (A part whose value is known does not make the whole unknown.)
+        if !matches!(e, Expr::Local(_)) && cx.eval(e, frame)?.is_present() {
+            return Ok(());
+        }
         match e {
             Expr::Field(base, f, _) => {
                 if let Expr::Local(s) = &**base
@@ -393,24 +423,24 @@ impl Missing<'_> {
                                 .to_string();
                         out.push(format!("{}.{field}", cx.g.node_id(*n)));
                     }
-                    return;
+                    return Ok(());
                 }
-                self.visit(cx, base, frame, out);
+                self.visit(cx, base, frame, out)?;
             }
             Expr::Local(s) => {
                 if frame.get(s.0 as usize).is_some_and(V::is_present) {
-                    return;
+                    return Ok(());
                 }
                 let Some((rule, lets)) = self.rule else {
-                    return;
+                    return Ok(());
                 };
                 let before = out.len();
-                // A `let`: what its expression reads (once).
+                // A `let`: what its expression reads.
                 if self.depth < 8
                     && let Some((_, def)) = lets.iter().find(|(l, _)| l == s)
                 {
                     self.depth += 1;
-                    self.visit(cx, def, frame, out);
+                    self.visit(cx, def, frame, out)?;
                     self.depth -= 1;
                 }
                 if out.len() == before
@@ -420,41 +450,45 @@ impl Missing<'_> {
                     out.push(name.clone());
                 }
             }
+            Expr::If(c, then, otherwise) => match cx.eval(c, frame)? {
+                V::Bool(true) => self.visit(cx, then, frame, out)?,
+                V::Bool(false) => self.visit(cx, otherwise, frame, out)?,
+                _ => self.visit(cx, c, frame, out)?,
+            },
             Expr::Call(d, args) => {
                 for a in args {
-                    self.visit(cx, a, frame, out);
+                    self.visit(cx, a, frame, out)?;
                 }
                 // The body, with the arguments' values as its frame.
-                let Some(def) = cx.prog.defs.get(d.0 as usize) else {
-                    return;
+                let prog = cx.prog;
+                let Some(def) = prog.defs.get(d.0 as usize) else {
+                    return Ok(());
                 };
                 if self.depth >= 8 {
-                    return;
+                    return Ok(());
                 }
                 let mut inner = vec![V::Absent; def.nslots as usize];
                 for (i, a) in args.iter().enumerate() {
-                    let Ok(v) = cx.eval(a, &mut frame.to_vec()) else {
-                        return;
-                    };
+                    let v = cx.eval(a, frame)?;
                     if let Some(slot) = inner.get_mut(i) {
                         *slot = v;
                     }
                 }
-                let body = def.body.clone();
                 let mut w = Missing {
                     rule: None,
                     depth: self.depth + 1,
                 };
-                w.visit(cx, &body, &inner, out);
+                w.visit(cx, &def.body, &mut inner, out)?;
             }
             // (Their own variables are not the rule's.)
             Expr::Quant(..) | Expr::Agg(..) => {}
             other => {
                 for c in other.children() {
-                    self.visit(cx, c, frame, out);
+                    self.visit(cx, c, frame, out)?;
                 }
             }
         }
+        Ok(())
     }
 }
 
@@ -485,7 +519,12 @@ fn collect_searches(
                 }
                 Ok(candidates.len() < 10_000)
             })?;
-            let anchor = anchor_of(q, frame);
+            // The act the searched one answers: where the pattern starts
+            // (`-concerns-> x`), or, when that has no date (`-subject?-> d`),
+            // a dated node the filter compares with (`within_24h(x, e)`).
+            let anchor = anchor_of(q, frame)
+                .filter(|a| moment(cx, *a).is_some())
+                .or_else(|| dated_in(cx, q, frame));
             let nearest = nearest(cx, &candidates, anchor);
             out.push(Search {
                 pattern: text_of(sources, q.span),
@@ -507,6 +546,26 @@ fn anchor_of(q: &Query, frame: &[V]) -> Option<NodeIx> {
         },
         _ => None,
     })
+}
+
+/// The first bound node with a date that a quantifier's filter reads,
+/// other than the pattern's own variables.
+fn dated_in(cx: &Ctx<'_>, q: &Query, frame: &[V]) -> Option<NodeIx> {
+    fn locals(e: &Expr, out: &mut Vec<Slot>) {
+        match e {
+            Expr::Local(s) => out.push(*s),
+            other => other.children().into_iter().for_each(|c| locals(c, out)),
+        }
+    }
+    let mut read = vec![];
+    locals(q.filter.as_ref()?, &mut read);
+    let own = q.own_slots_with_edges();
+    read.into_iter()
+        .filter(|s| !own.contains(s))
+        .find_map(|s| match frame.get(s.0 as usize) {
+            Some(V::Node(n)) if moment(cx, *n).is_some() => Some(*n),
+            _ => None,
+        })
 }
 
 fn moment(cx: &Ctx<'_>, n: NodeIx) -> Option<(jiff::civil::Date, Option<jiff::civil::Time>)> {
