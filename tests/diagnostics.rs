@@ -272,6 +272,7 @@ snippets! {
     duplicate_rule_id => "duplicate_rule_id.rules",
     duplicate_rule_part => "duplicate_rule_part.rules",
     duplicate_rule_body_checked => "duplicate_rule_body_checked.rules",
+    syntax_misspelt_declaration => "syntax_misspelt_declaration.rules",
     duplicate_rule_part_and_plain => "duplicate_rule_part_and_plain.rules",
     duplicate_def => "duplicate_def.rules",
     duplicate_field => "duplicate_field.rules",

@@ -548,12 +548,38 @@ impl Cx {
             );
             return (pos, d);
         }
+        // A misspelt keyword where a clause or a declaration belongs.
+        let word: String = text
+            .get(pos..)
+            .unwrap_or_default()
+            .chars()
+            .take_while(|c| c.is_ascii_alphabetic() || *c == '_')
+            .collect();
+        let keywords: &[&str] = if expected.contains(&describe(&Rule::rule_clause)) {
+            &[
+                "severity", "title", "cite", "tags", "for", "let", "where", "unless", "in",
+                "require", "due", "message",
+            ]
+        } else if expected.contains(&describe(&Rule::item)) {
+            &[
+                "rule", "def", "node", "edge", "enum", "table", "pattern", "calendar", "pack",
+                "view",
+            ]
+        } else {
+            &[]
+        };
+        let help = if word.is_empty() || keywords.contains(&word.as_str()) {
+            None
+        } else {
+            crate::diag::did_you_mean(&word, keywords.iter().copied())
+        };
         let d = Diagnostic::error(
             Code::Syntax,
             self.span_at(pos as u32, end as u32),
             format!("unexpected {found}"),
         )
-        .with_label(label);
+        .with_label(label)
+        .with_help_opt(help);
         (pos, d)
     }
 
