@@ -10,6 +10,11 @@ use caselint::RulePack;
 use caselint::pack_test;
 use std::path::Path;
 
+/// The shipped pack.
+fn shipped() -> RulePack {
+    RulePack::load(Path::new("rules/cn-criminal")).unwrap()
+}
+
 #[test]
 fn shipped_pack_tests_pass_with_full_rule_coverage() {
     let dir = Path::new("rules/cn-criminal");
@@ -100,7 +105,7 @@ fn shipped_pack_messages_render_every_value_they_name() {
 #[test]
 fn messages_show_seconds_when_the_file_gives_them() {
     use caselint::{Lang, ReviewOptions};
-    let pack = RulePack::load(Path::new("rules/cn-criminal")).unwrap();
+    let pack = shipped();
     let case = |x: &str, n: &str| {
         format!(
             r#"{{"id": "T", "nodes": [
@@ -140,7 +145,7 @@ fn messages_show_seconds_when_the_file_gives_them() {
 #[test]
 fn english_messages_say_one_month_not_one_months() {
     use caselint::{Lang, ReviewOptions};
-    let pack = RulePack::load(Path::new("rules/cn-criminal")).unwrap();
+    let pack = shipped();
     let opts = ReviewOptions {
         lang: Lang::One("en".into()),
         ..ReviewOptions::default()
@@ -187,7 +192,7 @@ fn english_messages_say_one_month_not_one_months() {
 /// text otherwise, and names a language the pack does not have.
 #[test]
 fn pack_tests_check_message_texts_by_language() {
-    let pack = RulePack::load(Path::new("rules/cn-criminal")).unwrap();
+    let pack = shipped();
     let dir = std::env::temp_dir().join(format!("caselint-msg-tests-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let case = r#"{"id": "T", "nodes": [
@@ -243,7 +248,7 @@ fn pack_tests_check_message_texts_by_language() {
 fn a_blank_name_is_no_name() {
     use caselint::report::html::{HtmlOptions, render_case_html};
     use caselint::report::render_text;
-    let pack = RulePack::load(Path::new("rules/cn-criminal")).unwrap();
+    let pack = shipped();
     let text = r#"{"id": "T", "nodes": [
       {"id": "k", "kind": "case", "procedure": "ordinary"},
       {"id": "d1", "kind": "person", "role": "defendant", "name": ""},
@@ -279,7 +284,7 @@ fn a_blank_name_is_no_name() {
 #[test]
 fn the_text_report_escapes_control_characters_from_the_case() {
     use caselint::report::render_text;
-    let pack = RulePack::load(Path::new("rules/cn-criminal")).unwrap();
+    let pack = shipped();
     let text = "{\"id\": \"T\\u001b[2J\", \"nodes\": [{\"id\": \"k\", \"kind\": \"case\", \"procedure\": \"ordinary\"}, {\"id\": \"d1\", \"kind\": \"person\", \"role\": \"defendant\", \"name\": \"张\\u001b[31m三\\u202e\"}, {\"id\": \"x1\", \"kind\": \"event\", \"type\": \"detention\", \"date\": \"2024-03-01\"}], \"edges\": [{\"kind\": \"subject\", \"from\": \"x1\", \"to\": \"d1\"}]}";
     let g = pack.load_case(text).unwrap();
     let r = pack.review(&g).unwrap();
@@ -297,7 +302,7 @@ fn the_text_report_escapes_control_characters_from_the_case() {
 /// aggregate's edge.
 #[test]
 fn explain_lists_only_the_rules_own_variables() {
-    let pack = RulePack::load(Path::new("rules/cn-criminal")).unwrap();
+    let pack = shipped();
     let text = r#"{"id": "T", "nodes": [
       {"id": "k", "kind": "case", "procedure": "ordinary"},
       {"id": "d1", "kind": "person", "role": "defendant", "name": "张三"},
@@ -324,7 +329,7 @@ fn explain_lists_only_the_rules_own_variables() {
 /// through the `let`s and definitions the condition uses.
 #[test]
 fn explain_names_the_missing_facts_of_an_unknown_condition() {
-    let pack = RulePack::load(Path::new("rules/cn-criminal")).unwrap();
+    let pack = shipped();
     let text = r#"{"id": "T", "nodes": [
       {"id": "k", "kind": "case", "procedure": "ordinary"},
       {"id": "d1", "kind": "person", "role": "defendant", "name": "张三"},
@@ -354,7 +359,7 @@ fn explain_names_the_missing_facts_of_an_unknown_condition() {
 /// A test that names a rule the pack does not have is told the closest id.
 #[test]
 fn pack_tests_suggest_a_misspelt_rule_id() {
-    let pack = RulePack::load(Path::new("rules/cn-criminal")).unwrap();
+    let pack = shipped();
     let dir = std::env::temp_dir().join(format!("caselint-typo-tests-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("t.test.json");
@@ -379,7 +384,7 @@ fn pack_tests_suggest_a_misspelt_rule_id() {
 /// act it answers even when the pattern starts at the defendant.
 #[test]
 fn explain_names_only_the_facts_that_matter_and_the_right_nearest_act() {
-    let pack = RulePack::load(Path::new("rules/cn-criminal")).unwrap();
+    let pack = shipped();
     let opts = caselint::ReviewOptions::default();
     let text = r#"{"id": "T", "nodes": [
       {"id": "k", "kind": "case", "procedure": "ordinary"},

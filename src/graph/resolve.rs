@@ -163,20 +163,9 @@ pub(crate) fn did_you_mean<'c>(
     input: &str,
     candidates: impl Iterator<Item = &'c str>,
 ) -> Option<String> {
-    suggest(input, candidates).map(|s| {
-        // (Whole, but with control characters escaped, as in `excerpt`.)
-        let shown: String = s
-            .chars()
-            .map(|c| {
-                if c.is_control() || crate::report::is_bidi_control(c) {
-                    c.escape_debug().to_string()
-                } else {
-                    c.to_string()
-                }
-            })
-            .collect();
-        format!("did you mean `{shown}`?")
-    })
+    // (Whole, with control characters escaped as the reports escape them.)
+    suggest(input, candidates)
+        .map(|s| format!("did you mean `{}`?", crate::report::one_line_safe(s)))
 }
 
 /// The field of this name among a kind's few fields, by a scan (string

@@ -1,5 +1,6 @@
 //! Text output for people: findings grouped by defendant and severity.
 
+use super::one_line_safe as clean;
 use super::{Report, severity_name};
 use crate::graph::CaseGraph;
 use crate::syntax::ast::Severity;
@@ -47,11 +48,6 @@ fn lines(t: &super::LocalText, indent: &str) -> String {
             .map(|(l, s)| format!("{indent}[{l}] {}\n", clean(s)))
             .collect(),
     }
-}
-
-/// Text from the case on one line of the report, safe for a terminal.
-fn clean(s: &str) -> std::borrow::Cow<'_, str> {
-    super::one_line_safe(s)
 }
 
 /// Renders a report as text. Findings are grouped by the first defendant
