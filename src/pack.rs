@@ -232,7 +232,39 @@ impl RulePack {
         focus: Option<&str>,
         opts: &ReviewOptions,
     ) -> Result<eval::explain::Explanation, EvalError> {
-        eval::explain::explain(&self.program, &self.sources, case, rule_id, focus, opts)
+        self.explain_part(case, rule_id, None, focus, opts)
+    }
+
+    /// [`explain`](Self::explain), for one block of a rule of several
+    /// (`part bounds`); `part: None` explains every block.
+    pub fn explain_part(
+        &self,
+        case: &CaseGraph,
+        rule_id: &str,
+        part: Option<&str>,
+        focus: Option<&str>,
+        opts: &ReviewOptions,
+    ) -> Result<eval::explain::Explanation, EvalError> {
+        eval::explain::explain(
+            &self.program,
+            &self.sources,
+            case,
+            rule_id,
+            part,
+            focus,
+            opts,
+        )
+    }
+
+    /// The part names of rule `rule_id`'s blocks, in the order of the pack's
+    /// files (empty for a rule of one block without a part name).
+    pub fn rule_parts(&self, rule_id: &str) -> Vec<&str> {
+        self.program
+            .rules
+            .iter()
+            .filter(|r| r.id == rule_id)
+            .filter_map(|r| r.part.as_deref())
+            .collect()
     }
 
     /// Loads and reviews many case files on all cores; results in input order.

@@ -26,6 +26,8 @@ const GOLDEN: &str = "tests/cli/golden";
 const ROBBERY: &str = "examples/cases/robbery-juvenile-defects.json";
 /// A sample case without findings (exit 0).
 const THEFT: &str = "examples/cases/theft-ordinary-clean.json";
+/// A case whose one defendant has no combined sentence.
+const FRAUD: &str = "examples/cases/fraud-recidivist.json";
 /// A pack with one passing and one failing test, and a rule no test covers.
 const MINI: &str = "tests/cli/packs/mini";
 /// A pack with two errors and a warning.
@@ -711,7 +713,26 @@ fn explain() {
     );
     let silent = silent.expect_code(0);
     assert!(silent.stdout.contains("MET"), "{}", silent.transcript());
-    golden("explain", &[fired, silent]);
+    // One block of a rule of two, which nothing on file binds.
+    let part = caselint(
+        &[
+            "explain",
+            "cn.cl.069.combined_punishment",
+            FRAUD,
+            "--part",
+            "bounds",
+        ],
+        None,
+    );
+    let part = part.expect_code(0);
+    assert!(
+        part.stdout
+            .contains("no binding: nothing on file matches `cs: sentence(scope = combined)")
+            && !part.stdout.contains("part missing"),
+        "{}",
+        part.transcript()
+    );
+    golden("explain", &[fired, silent, part]);
 }
 
 #[test]
@@ -751,6 +772,26 @@ fn explain_bad_input() {
             None,
         ),
         caselint(&["explain", "cn.cpl.085.detention_family_notice"], None),
+        caselint(
+            &[
+                "explain",
+                "cn.cl.069.combined_punishment",
+                ROBBERY,
+                "--part",
+                "bound",
+            ],
+            None,
+        ),
+        caselint(
+            &[
+                "explain",
+                "cn.cpl.085.detention_family_notice",
+                ROBBERY,
+                "--part",
+                "bounds",
+            ],
+            None,
+        ),
     ];
     let runs: Vec<Run> = runs.into_iter().map(|r| r.expect_code(2)).collect();
     // A rule id nothing resembles: the help names a rule of the pack, which changes as the pack grows.

@@ -423,3 +423,85 @@ fn explain_names_only_the_facts_that_matter_and_the_right_nearest_act() {
         .unwrap_or_default();
     assert_eq!(nearest, "i1, 3 days later", "{}", x.to_text());
 }
+
+/// `explain` on a rule of many bindings: the clauses are printed once, met
+/// bindings on one line each after the ones that fired or are unknown, and
+/// each block of a rule of several is counted apart; `explain_part` keeps
+/// one block, and names the pattern nothing on file matched.
+#[test]
+fn explain_groups_bindings_by_outcome_and_block() {
+    let pack = shipped();
+    let opts = caselint::ReviewOptions::default();
+    let json = std::fs::read_to_string("examples/cases/robbery-juvenile-defects.json").unwrap();
+    let g = pack.load_case(&json).unwrap();
+    let x = pack
+        .explain(&g, "cn.order.step_order", None, &opts)
+        .unwrap();
+    let text = x.to_text();
+    let met = x.bindings.iter().filter(|b| b.outcome == "met").count();
+    assert!(met > 50, "{met}");
+    // The requirement's text once, in the clause list, not once per binding.
+    assert_eq!(text.matches("a.date < b.date or").count(), 1, "{text}");
+    assert!(text.contains(&format!("\nMET ({met}):\n")), "{text}");
+    assert!(
+        text.contains(&format!("  … and {} more", met - 50)),
+        "{text}"
+    );
+    let unknown_at = text.find("\nUNKNOWN: ").unwrap();
+    assert!(unknown_at < text.find("\nMET (").unwrap());
+    // Every unknown binding names what it lacks (the first 50 are looked
+    // for; met bindings do not use them up).
+    let unknowns = x.bindings.iter().filter(|b| b.outcome == "unknown");
+    assert!(unknowns.clone().count() > 5);
+    for b in unknowns {
+        assert!(
+            b.conditions.iter().any(|c| !c.missing.is_empty()),
+            "{:?}",
+            b.values
+        );
+    }
+
+    // Two blocks: each has its clauses and counts; only part `missing` binds.
+    let json = std::fs::read_to_string("examples/cases/fraud-recidivist.json").unwrap();
+    let g = pack.load_case(&json).unwrap();
+    let id = "cn.cl.069.combined_punishment";
+    let x = pack.explain(&g, id, None, &opts).unwrap();
+    let text = x.to_text();
+    assert!(
+        text.contains("\npart missing: 0 binding(s) reached the requirement, 0 raised a finding; 3 stopped by a `where`\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\npart bounds: 0 binding(s) reached the requirement, 0 raised a finding; 0 stopped by a `where`\n"),
+        "{text}"
+    );
+    assert_eq!(
+        x.unmatched,
+        [(
+            Some("bounds".to_string()),
+            "cs: sentence(scope = combined) -imposed_on-> d".to_string()
+        )]
+    );
+    let bounds = pack
+        .explain_part(&g, id, Some("bounds"), None, &opts)
+        .unwrap();
+    assert!(
+        bounds
+            .clauses
+            .iter()
+            .all(|c| c.part.as_deref() == Some("bounds"))
+    );
+    assert_eq!(bounds.stopped_total, 0);
+    assert!(
+        bounds
+            .to_text()
+            .starts_with(&format!("rule {id} part bounds: "))
+    );
+    let missing = pack
+        .explain_part(&g, id, Some("missing"), None, &opts)
+        .unwrap();
+    assert_eq!(missing.stopped_total, 3);
+    assert!(missing.unmatched.is_empty());
+    assert_eq!(pack.rule_parts(id).len(), 2);
+    assert!(pack.rule_parts("cn.order.step_order").is_empty());
+}

@@ -20,17 +20,45 @@ pub struct Explanation {
     pub rule: String,
     /// Whether the pack has a rule of this id.
     pub known: bool,
+    /// The clauses of each of the rule's blocks (parts), as written.
+    pub clauses: Vec<ClauseText>,
     /// Bindings that reached the requirement, with their outcome.
     pub bindings: Vec<BindingTrace>,
-    /// Bindings a `where` stopped (the first 50).
+    /// Bindings a `where` stopped (the first 50 of each block).
     pub stopped: Vec<Stopped>,
     /// How many bindings a `where` stopped in all.
     pub stopped_total: usize,
+    /// How many bindings a `where` stopped in each block (part) of the rule.
+    pub stopped_by_part: Vec<(Option<String>, usize)>,
+    /// For each block no binding reached, nor stopped at a `where`: the
+    /// first `for` pattern nothing on file matched (after the patterns
+    /// before it had).
+    pub unmatched: Vec<(Option<String>, String)>,
+    /// How deep into the block's steps the walk got (for `unmatched`).
+    #[serde(skip)]
+    deepest: usize,
+    /// How many bindings so far had a condition of unknown value (whose
+    /// missing facts are looked for in the first 50 only).
+    #[serde(skip)]
+    unknowns: usize,
+}
+
+/// A clause of a rule block, as written.
+#[derive(Clone, Debug, Serialize)]
+pub struct ClauseText {
+    /// The block's part name (`None` for a rule of one block).
+    pub part: Option<String>,
+    /// `where`, `in force`, `unless` (`unless 2` for a block's second), `require`.
+    pub clause: String,
+    /// The condition as written.
+    pub text: String,
 }
 
 /// One complete binding of a rule and what came of it.
 #[derive(Clone, Debug, Serialize)]
 pub struct BindingTrace {
+    /// The part of the rule (its block) the binding belongs to.
+    pub part: Option<String>,
     /// `name = value`, in binding order.
     pub values: Vec<(String, String)>,
     /// `fired`, `pending`, `met`, `excused`, `not in force`, `unknown`.
@@ -46,6 +74,8 @@ pub struct BindingTrace {
 /// A binding a `where` rejected.
 #[derive(Clone, Debug, Serialize)]
 pub struct Stopped {
+    /// The part of the rule (its block) the binding belongs to.
+    pub part: Option<String>,
     /// The values bound so far.
     pub values: Vec<(String, String)>,
     /// The condition, as written.
@@ -60,7 +90,7 @@ pub struct Stopped {
 /// A condition and its value.
 #[derive(Clone, Debug, Serialize)]
 pub struct CondTrace {
-    /// `where`, `unless`, `require`, `in force`.
+    /// `where`, `in force`, `unless` (`unless 2` for a block's second), `require`.
     pub clause: String,
     /// The condition as written.
     pub text: String,
@@ -95,12 +125,14 @@ fn text_of(sources: &SourceMap, span: Span) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Explains rule `rule_id` on a case. `focus`: only bindings that bind this node id.
+/// Explains rule `rule_id` on a case. `part`: only that block of the rule;
+/// `focus`: only bindings that bind this node id.
 pub fn explain(
     prog: &Program,
     sources: &SourceMap,
     g: &CaseGraph,
     rule_id: &str,
+    part: Option<&str>,
     focus: Option<&str>,
     opts: &ReviewOptions,
 ) -> Result<Explanation, EvalError> {
@@ -113,17 +145,86 @@ pub fn explain(
     let mut out = Explanation {
         rule: rule_id.to_string(),
         known: false,
+        clauses: vec![],
         bindings: vec![],
         stopped: vec![],
         stopped_total: 0,
+        stopped_by_part: vec![],
+        unmatched: vec![],
+        deepest: 0,
+        unknowns: 0,
     };
-    for rule in prog.rules.iter().filter(|r| r.id == rule_id) {
+    for rule in prog
+        .rules
+        .iter()
+        .filter(|r| r.id == rule_id && part.is_none_or(|p| r.part.as_deref() == Some(p)))
+    {
         out.known = true;
+        out.clauses.extend(clause_texts(rule, sources));
         cx.rule = rule.id.clone();
         let mut frame = vec![V::Absent; rule.nslots as usize];
+        let before = (out.stopped_total, out.bindings.len());
+        out.deepest = 0;
         walk(&mut cx, rule, 0, &mut frame, sources, focus, opts, &mut out)?;
+        out.stopped_by_part
+            .push((rule.part.clone(), out.stopped_total - before.0));
+        if (out.stopped_total, out.bindings.len()) == before
+            && let Some(Op::Match(q)) = rule.ops.get(out.deepest)
+        {
+            out.unmatched
+                .push((rule.part.clone(), text_of(sources, q.span)));
+        }
     }
     Ok(out)
+}
+
+/// The label of a block's `k`-th `unless` (counted from 0): `unless`, or
+/// `unless 2` when the block has several.
+fn unless_label(rule: &Rule, k: usize) -> String {
+    if rule.unless.len() > 1 {
+        format!("unless {}", k + 1)
+    } else {
+        "unless".into()
+    }
+}
+
+/// A block's clauses as written, in the order a binding meets them.
+fn clause_texts(rule: &Rule, sources: &SourceMap) -> Vec<ClauseText> {
+    let mut out = vec![];
+    let mut push = |clause: String, text: String| {
+        out.push(ClauseText {
+            part: rule.part.clone(),
+            clause,
+            text,
+        })
+    };
+    for op in &rule.ops {
+        if let Op::Where(_, span) = op {
+            let text = text_of(sources, *span);
+            push(
+                "where".into(),
+                text.trim_start_matches("where ").to_string(),
+            );
+        }
+    }
+    if rule.in_force.is_some() {
+        push("in force".into(), "dates of force".into());
+    }
+    for (k, (_, span)) in rule.unless.iter().enumerate() {
+        let text = text_of(sources, *span);
+        push(
+            unless_label(rule, k),
+            text.trim_start_matches("unless ").to_string(),
+        );
+    }
+    if let Some((_, span)) = &rule.require {
+        let text = text_of(sources, *span);
+        push(
+            "require".into(),
+            text.trim_start_matches("require ").to_string(),
+        );
+    }
+    out
 }
 
 /// The values of the rule's own variables (those of `for` and `let`; not
@@ -202,12 +303,17 @@ fn walk(
     opts: &ReviewOptions,
     out: &mut Explanation,
 ) -> super::expr::R<()> {
+    out.deepest = out.deepest.max(i);
     let Some(op) = rule.ops.get(i) else {
         if binds_focus(frame, focus) {
-            // (The missing facts for the first 50 bindings: the walk evaluates
-            // again, and a large case may have thousands.)
-            let detail = out.bindings.len() < 50;
+            // (The missing facts for the first 50 bindings with an unknown
+            // condition: the walk evaluates again, and a large case may have
+            // thousands.)
+            let detail = out.unknowns < ONE_LINE_CAP;
             let t = finish(cx, rule, frame, sources, opts, detail)?;
+            if t.conditions.iter().any(|c| c.value == "unknown") {
+                out.unknowns += 1;
+            }
             out.bindings.push(t);
         }
         return Ok(());
@@ -261,8 +367,10 @@ fn walk(
                 walk(cx, rule, i + 1, frame, sources, focus, opts, out)?;
             } else if binds_focus(frame, focus) {
                 out.stopped_total += 1;
-                if out.stopped.len() < 50 {
+                let listed = out.stopped.iter().filter(|st| st.part == rule.part).count();
+                if listed < ONE_LINE_CAP {
                     out.stopped.push(Stopped {
+                        part: rule.part.clone(),
                         values: values(cx, rule, frame),
                         condition: text_of(sources, *span),
                         value: tri(&v),
@@ -311,10 +419,10 @@ fn finish(
             missing: missing(cx, on, &v, frame)?,
         });
     }
-    for (u, span) in &rule.unless {
+    for (k, (u, span)) in rule.unless.iter().enumerate() {
         let v = cx.eval(u, frame)?;
         conditions.push(CondTrace {
-            clause: "unless".into(),
+            clause: unless_label(rule, k),
             text: text_of(sources, *span),
             value: tri(&v),
             missing: missing(cx, u, &v, frame)?,
@@ -346,6 +454,7 @@ fn finish(
         Outcome::Unknown => ("unknown".to_string(), None),
     };
     Ok(BindingTrace {
+        part: rule.part.clone(),
         values: values(cx, rule, frame),
         outcome,
         due,
@@ -644,66 +753,153 @@ fn span_text(mins: i64) -> String {
     }
 }
 
+/// The outcomes in the order the text shows them, with whether each
+/// binding is shown in detail (its conditions' values, searches and missing
+/// facts) or on one line.
+const OUTCOME_ORDER: [(&str, bool); 6] = [
+    ("fired", true),
+    ("pending", true),
+    ("unknown", true),
+    ("excused", true),
+    ("not in force", true),
+    ("met", false),
+];
+
+/// How many one-line bindings (met, or stopped by a `where`) the text shows
+/// per block; the JSON form lists every binding that reached the requirement.
+const ONE_LINE_CAP: usize = 50;
+
+fn values_line(values: &[(String, String)]) -> String {
+    let vals: Vec<String> = values.iter().map(|(k, v)| format!("{k} = {v}")).collect();
+    vals.join(", ")
+}
+
 impl Explanation {
-    /// The explanation as text for people.
+    /// The explanation as text for people: for each block of the rule, its
+    /// clauses as written (once), then the bindings by outcome. A binding
+    /// that fired, is pending, unknown, excused or not in force shows the
+    /// value of each clause after its `where`s, what a failed requirement
+    /// searched, and the facts an unknown condition lacks; a met binding
+    /// shows its values only (its conditions are all as required).
     pub fn to_text(&self) -> String {
         let mut s = String::new();
         if !self.known {
             s.push_str(&format!("the pack has no rule `{}`\n", self.rule));
             return s;
         }
-        let fired = self
-            .bindings
-            .iter()
-            .filter(|b| b.outcome == "fired" || b.outcome == "pending")
-            .count();
-        s.push_str(&format!(
-            "rule {}: {} binding(s) reached the requirement, {fired} raised a finding; {} stopped by a `where`\n",
-            self.rule,
-            self.bindings.len(),
-            self.stopped_total
-        ));
-        for b in &self.bindings {
-            let vals: Vec<String> = b.values.iter().map(|(k, v)| format!("{k} = {v}")).collect();
-            s.push_str(&format!(
-                "\n{}: {}\n",
-                b.outcome.to_uppercase(),
-                vals.join(", ")
-            ));
-            if let Some(d) = &b.due {
-                s.push_str(&format!("  due {d}\n"));
+        let mut parts: Vec<&Option<String>> = vec![];
+        for c in &self.clauses {
+            if !parts.contains(&&c.part) {
+                parts.push(&c.part);
             }
-            for c in &b.conditions {
-                s.push_str(&format!("  {:<8} {:<7} {}\n", c.clause, c.value, c.text));
-                if !c.missing.is_empty() {
+        }
+        let several = parts.len() > 1;
+        // (One block shown of a rule of several: `--part`.)
+        let only = match parts.as_slice() {
+            [Some(p)] => format!(" part {p}"),
+            _ => String::new(),
+        };
+        s.push_str(&format!(
+            "rule {}{only}: {}\n",
+            self.rule,
+            self.counts(None)
+        ));
+        for part in parts {
+            if several {
+                let name = part.as_deref().unwrap_or("");
+                s.push_str(&format!("\npart {name}: {}\n", self.counts(Some(part))));
+            } else {
+                s.push('\n');
+            }
+            for c in self.clauses.iter().filter(|c| &c.part == part) {
+                s.push_str(&format!("  {:<9}{}\n", c.clause, c.text));
+            }
+            for (_, pattern) in self.unmatched.iter().filter(|(p, _)| p == part) {
+                s.push_str(&format!(
+                    "\nno binding: nothing on file matches `{pattern}`\n"
+                ));
+            }
+            self.part_text(part, &mut s);
+        }
+        s
+    }
+
+    /// `N binding(s) reached the requirement, F raised a finding; S stopped
+    /// by a \`where\``, for the whole rule or one block.
+    fn counts(&self, part: Option<&Option<String>>) -> String {
+        let in_part = |p: &Option<String>| part.is_none_or(|x| x == p);
+        let reached = self.bindings.iter().filter(|b| in_part(&b.part));
+        let (n, fired) = reached.fold((0, 0), |(n, f), b| {
+            let raised = b.outcome == "fired" || b.outcome == "pending";
+            (n + 1, f + usize::from(raised))
+        });
+        let stopped: usize = self
+            .stopped_by_part
+            .iter()
+            .filter(|(p, _)| in_part(p))
+            .map(|(_, k)| k)
+            .sum();
+        format!(
+            "{n} binding(s) reached the requirement, {fired} raised a finding; {stopped} stopped by a `where`"
+        )
+    }
+
+    fn part_text(&self, part: &Option<String>, s: &mut String) {
+        let bindings: Vec<&BindingTrace> =
+            self.bindings.iter().filter(|b| &b.part == part).collect();
+        for (outcome, detailed) in OUTCOME_ORDER {
+            let of: Vec<&&BindingTrace> =
+                bindings.iter().filter(|b| b.outcome == outcome).collect();
+            if of.is_empty() {
+                continue;
+            }
+            let head = outcome.to_uppercase();
+            if !detailed {
+                s.push_str(&format!("\n{head} ({}):\n", of.len()));
+                for b in of.iter().take(ONE_LINE_CAP) {
+                    s.push_str(&format!("  {}\n", values_line(&b.values)));
+                }
+                if of.len() > ONE_LINE_CAP {
                     s.push_str(&format!(
-                        "           not on file: {}\n",
-                        c.missing.join(", ")
+                        "  … and {} more (`--node` narrows them; `--format json` lists every one)\n",
+                        of.len() - ONE_LINE_CAP
                     ));
                 }
+                continue;
             }
-            for search in &b.searches {
-                s.push_str(&format!(
-                    "  searched: {}\n    {} candidate(s)",
-                    search.pattern, search.candidates
-                ));
-                match &search.nearest {
-                    Some(n) => s.push_str(&format!("; nearest: {n}\n")),
-                    None => s.push_str("; none matches this pattern\n"),
+            for b in of {
+                s.push_str(&format!("\n{head}: {}\n", values_line(&b.values)));
+                if let Some(d) = &b.due {
+                    s.push_str(&format!("  due {d}\n"));
+                }
+                for c in b.conditions.iter().filter(|c| c.clause != "where") {
+                    s.push_str(&format!("  {:<9}{}\n", c.clause, c.value));
+                    if !c.missing.is_empty() {
+                        s.push_str(&format!(
+                            "           not on file: {}\n",
+                            c.missing.join(", ")
+                        ));
+                    }
+                }
+                for search in &b.searches {
+                    s.push_str(&format!(
+                        "  searched: {}\n    {} candidate(s)",
+                        search.pattern, search.candidates
+                    ));
+                    match &search.nearest {
+                        Some(n) => s.push_str(&format!("; nearest: {n}\n")),
+                        None => s.push_str("; none matches this pattern\n"),
+                    }
                 }
             }
         }
-        if !self.stopped.is_empty() {
+        let stopped: Vec<&Stopped> = self.stopped.iter().filter(|st| &st.part == part).collect();
+        if !stopped.is_empty() {
             s.push_str("\nnot considered:\n");
-            for st in &self.stopped {
-                let vals: Vec<String> = st
-                    .values
-                    .iter()
-                    .map(|(k, v)| format!("{k} = {v}"))
-                    .collect();
+            for st in &stopped {
                 s.push_str(&format!(
                     "  {}: `where {}` is {}\n",
-                    vals.join(", "),
+                    values_line(&st.values),
                     st.condition.trim_start_matches("where "),
                     st.value
                 ));
@@ -711,14 +907,16 @@ impl Explanation {
                     s.push_str(&format!("    not on file: {}\n", st.missing.join(", ")));
                 }
             }
-            if self.stopped_total > self.stopped.len() {
-                s.push_str(&format!(
-                    "  … and {} more\n",
-                    self.stopped_total - self.stopped.len()
-                ));
+            let total: usize = self
+                .stopped_by_part
+                .iter()
+                .filter(|(p, _)| p == part)
+                .map(|(_, k)| k)
+                .sum();
+            if total > stopped.len() {
+                s.push_str(&format!("  … and {} more\n", total - stopped.len()));
             }
         }
-        s
     }
 }
 

@@ -15,7 +15,7 @@ pub enum Format {
 /// Explain why a rule fired on a case, or why it did not.
 #[derive(Args)]
 #[command(
-    after_help = "Examples:\n  caselint explain cn.cpl.085.detention_family_notice examples/cases/robbery-juvenile-defects.json\n  caselint explain cn.cpl.085.detention_family_notice case.json --node d1\n  caselint explain cn.cpl.187.indictment_service case.json --format json"
+    after_help = "Examples:\n  caselint explain cn.cpl.085.detention_family_notice examples/cases/robbery-juvenile-defects.json\n  caselint explain cn.cpl.085.detention_family_notice case.json --node d1\n  caselint explain cn.cl.069.combined_punishment case.json --part bounds\n  caselint explain cn.cpl.187.indictment_service case.json --format json"
 )]
 pub struct ExplainArgs {
     /// The rule id, e.g. cn.cpl.085.detention_family_notice.
@@ -25,6 +25,10 @@ pub struct ExplainArgs {
     /// Only bindings that involve this node id.
     #[arg(long)]
     node: Option<String>,
+    /// Only this block of a rule written in several (`--part bounds` for
+    /// `rule … part bounds`).
+    #[arg(long)]
+    part: Option<String>,
     /// The rule pack's folder (default: the shipped rules/cn-criminal).
     #[arg(long)]
     rules: Option<PathBuf>,
@@ -74,6 +78,24 @@ pub fn run(a: ExplainArgs) -> u8 {
         }
         return 2;
     }
+    if let Some(p) = &a.part {
+        let parts = pack.rule_parts(&a.rule);
+        if !parts.contains(&p.as_str()) {
+            eprintln!(
+                "error: `--part {p}`: the rule `{}` has no part `{p}`",
+                a.rule
+            );
+            if parts.is_empty() {
+                eprintln!("  help: the rule is written in one block; leave out `--part`");
+            } else {
+                match caselint::diag::did_you_mean(p, parts.iter().copied()) {
+                    Some(h) => eprintln!("  help: {h}"),
+                    None => eprintln!("  help: its parts: {}", parts.join(", ")),
+                }
+            }
+            return 2;
+        }
+    }
     let case = match read_case(&pack, &a.case) {
         Ok(c) => c,
         Err(c) => return c,
@@ -99,7 +121,7 @@ pub fn run(a: ExplainArgs) -> u8 {
         lang,
         ..ReviewOptions::default()
     };
-    match pack.explain(&case, &a.rule, a.node.as_deref(), &opts) {
+    match pack.explain_part(&case, &a.rule, a.part.as_deref(), a.node.as_deref(), &opts) {
         Ok(x) => {
             match a.format {
                 Format::Text => print!("{}", caselint::report::terminal_safe(&x.to_text())),
