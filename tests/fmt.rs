@@ -192,7 +192,7 @@ rule cn.cpl.085.detention_family_notice {   # the rule
   message when n is absent
     zh "{d.name}于{x.date}被拘留，卷内没有通知家属记录"
     en "{d.name} was detained on {x.date} and no family notice is on file"
-  message # inside a clause: moved before it
+  message # inside a clause: the clause is kept as written
     zh "{d.name}：通知迟延"
     en "{d.name}: late notice"
   # before the brace
@@ -1146,5 +1146,35 @@ proptest! {
             .collect();
         let src = relayout(&canonical, &only_ws, true);
         prop_assert_eq!(fmt(&src), canonical);
+    }
+}
+
+/// A clause with a comment inside it is printed as written, re-indented, so
+/// each comment stays beside the conjunct it is about; the clauses around it
+/// still take the canonical layout.
+#[test]
+fn a_comment_inside_a_clause_stays_beside_its_code() {
+    let src = "rule x.y {
+severity   error
+title en \"t\"
+cite en \"c\"
+for d: defendant
+    where d.age>3 # older than three
+        and d.age < 10   # younger than ten
+require exists s: sentence -imposed_on-> d
+# between the lines
+where s.months > 0
+message en \"m\"
+}
+";
+    let out = check_promises(src);
+    for kept in [
+        "\n  where d.age>3 # older than three\n      and d.age < 10  # younger than ten\n",
+        "\n  require exists s: sentence -imposed_on-> d\n      # between the lines\n      where s.months > 0\n",
+        // The clauses without comments inside: canonical.
+        "\n  severity error\n  title en \"t\"\n  cite  en \"c\"\n",
+        "\n  message\n    en \"m\"\n}\n",
+    ] {
+        assert!(out.contains(kept), "{kept:?} not in:\n{out}");
     }
 }

@@ -20,8 +20,10 @@
 //! and gives each one back its place. A comment on a line of its own goes
 //! before the item, member or clause it precedes; a comment after code goes
 //! at the end of the line of the item, member or clause it follows (or of
-//! the `{` line it is on). A comment inside a clause (within a multi-line
-//! expression, say) is moved to the line before that clause.
+//! the `{` line it is on). A clause (or other element) with a comment
+//! inside it, within a multi-line expression say, is printed as written,
+//! only re-indented, so that each comment stays beside the code it is about:
+//! the canonical layout has no place for it.
 
 mod doc;
 mod expr;
@@ -205,6 +207,9 @@ struct Member {
     start: u32,
     end: u32,
     doc: Doc,
+    /// Whether `start..end` is all of the element's source, so that it may
+    /// be printed as written (when a comment is inside it).
+    exact: bool,
 }
 
 /// The printer: the source (for comments and blank lines) and a cursor
@@ -320,12 +325,60 @@ impl Fmt<'_> {
         }
     }
 
-    /// An element without members: its comments, then it, then its trailing comment.
+    /// An element without members: its comments, then it, then its trailing
+    /// comment. An element with a comment inside it is printed as written
+    /// ([`Fmt::as_written`]), so the comment stays beside the code it is about.
     fn leaf(&mut self, block: &mut Block, m: Member, limit: Option<u32>, item: bool) {
         let end = self.code_end(m.end);
-        let blank = self.leading(block, m.start, end, item);
-        let doc = self.with_trailing(m.doc, end, limit);
+        // (An element that cannot be printed as written gets the comments
+        // inside it on the lines before it.)
+        let upto = if m.exact { m.start } else { end };
+        let blank = self.leading(block, m.start, upto, item);
+        let written = if m.exact {
+            self.as_written(m.start, end)
+        } else {
+            None
+        };
+        let doc = written.unwrap_or(m.doc);
+        let doc = self.with_trailing(doc, end, limit);
         block.push(blank, doc);
+    }
+
+    /// When comments start inside `start..end`: the source of that span, its
+    /// lines re-indented (each continuation line keeps its indentation
+    /// relative to the first; one not indented more gets 4), with the comments
+    /// taken; otherwise `None`.
+    fn as_written(&mut self, start: u32, end: u32) -> Option<Doc> {
+        if self.synthetic || self.comments.get(self.next).is_none_or(|c| c.pos >= end) {
+            return None;
+        }
+        let code = self.src.get(start as usize..end as usize)?;
+        let line_start = self
+            .src
+            .get(..start as usize)?
+            .rfind('\n')
+            .map_or(0, |i| i + 1);
+        let first_col = self.src.get(line_start..start as usize)?.chars().count();
+        self.take_before(end);
+        let mut parts = vec![];
+        for (i, line) in code.split('\n').enumerate() {
+            let body = line.trim_start_matches(is_blank).trim_end_matches(is_blank);
+            if i == 0 {
+                parts.push(text(body));
+                continue;
+            }
+            parts.push(Doc::HardLine);
+            if body.is_empty() {
+                continue;
+            }
+            let indent = line.chars().take_while(|c| is_blank(*c)).count();
+            let rel = match indent.saturating_sub(first_col) {
+                0 => 4,
+                rel => rel,
+            };
+            parts.push(text(format!("{}{body}", " ".repeat(rel))));
+        }
+        Some(cat(parts))
     }
 
     /// An item with a `{ … }` block of members.
@@ -394,6 +447,7 @@ impl Fmt<'_> {
                         start: first.span.start,
                         end: last.span.end,
                         doc: text(format!("languages {}", langs.join(", "))),
+                        exact: false,
                     });
                 }
                 if let Some(d) = &p.default {
@@ -401,6 +455,7 @@ impl Fmt<'_> {
                         start: d.span.start,
                         end: d.span.end,
                         doc: text(format!("default {}", d.name)),
+                        exact: false,
                     });
                 }
                 let header = text(format!("pack {}", p.name.name));
@@ -414,6 +469,7 @@ impl Fmt<'_> {
                         start: v.name.span.start,
                         end: labels_end(&v.labels).unwrap_or(v.name.span.end),
                         doc: text(format!("{}{},", v.name.name, labels(&v.labels))),
+                        exact: false,
                     })
                     .collect();
                 let header = text(format!("enum {}{}", e.name.name, labels(&e.labels)));
@@ -446,6 +502,7 @@ impl Fmt<'_> {
                         start: e.span.start,
                         end: e.span.end,
                         doc: header,
+                        exact: false,
                     };
                     self.leaf(out, m, limit, true);
                 } else {
@@ -465,6 +522,7 @@ impl Fmt<'_> {
                     start: p.span.start,
                     end: p.span.end,
                     doc,
+                    exact: true,
                 };
                 self.leaf(out, m, limit, true);
             }
@@ -473,6 +531,7 @@ impl Fmt<'_> {
                     start: d.span.start,
                     end: d.span.end,
                     doc: def(d),
+                    exact: true,
                 };
                 self.leaf(out, m, limit, true);
             }
@@ -491,12 +550,14 @@ impl Fmt<'_> {
                             text("columns "),
                             fill(t.columns.iter().map(param).collect(), ""),
                         ]),
+                        exact: false,
                     });
                 }
                 members.extend(t.rows.iter().map(|r| Member {
                     start: r.span.start,
                     end: r.span.end,
                     doc: row(r),
+                    exact: true,
                 }));
                 self.block_item(out, t.span, header_end, limit, header, members);
             }
@@ -509,6 +570,7 @@ impl Fmt<'_> {
                             start: first.from.span.start,
                             end: last.to.as_ref().unwrap_or(&last.from).span.end,
                             doc: cat(vec![text(format!("{word} ")), fill(spans, "")]),
+                            exact: false,
                         });
                     }
                 }
@@ -536,6 +598,7 @@ impl Fmt<'_> {
                             start: span.start,
                             end: span.end,
                             doc: clause(c, follow),
+                            exact: true,
                         }
                     })
                     .collect();
@@ -574,6 +637,7 @@ impl Fmt<'_> {
                             start: span.start,
                             end: span.end,
                             doc,
+                            exact: true,
                         }
                     })
                     .collect();
@@ -653,6 +717,8 @@ fn field_member(f: &FieldDecl) -> Member {
             ty(&f.ty),
             text(tail),
         ]),
+        // (Its end is that of the last label's text, before the `)`.)
+        exact: false,
     }
 }
 
