@@ -79,6 +79,17 @@ fn sample_cases() -> &'static [String] {
     })
 }
 
+/// `caselint fmt` on any text: no panic, and text it formats formats to itself.
+fn formats_to_a_fixed_point(text: &str) -> Result<(), TestCaseError> {
+    if let Ok(out) = caselint::syntax::format_source(text) {
+        prop_assert_eq!(
+            caselint::syntax::format_source(&out).ok(),
+            Some(out.clone())
+        );
+    }
+    Ok(())
+}
+
 /// A small deterministic generator for shuffling (the seed comes from proptest).
 struct Rng(u64);
 
@@ -508,6 +519,7 @@ proptest! {
     /// (c) Arbitrary text, alone and beside the shipped schema.
     #[test]
     fn arbitrary_text_never_panics(text in any::<String>()) {
+        formats_to_a_fixed_point(&text)?;
         let _ = RulePack::from_sources([("x.rules", text.as_str())]);
         let schema = &pack_files().iter().find(|(n, _)| n == "schema.rules").unwrap().1;
         let _ = RulePack::from_sources([("schema.rules", schema.as_str()), ("x.rules", text.as_str())]);
@@ -520,6 +532,7 @@ proptest! {
         case_index in 0usize..64,
     ) {
         let soup = words.join(" ");
+        formats_to_a_fixed_point(&soup)?;
         let _ = RulePack::from_sources([("x.rules", soup.as_str())]);
         // Beside the schema and the shared definitions only: the whole pack is slow to check.
         let mut files: Vec<(String, String)> = pack_files()

@@ -1,4 +1,5 @@
-//! Fuzz target: arbitrary bytes as a rule file → parser and checker. An
+//! Fuzz target: arbitrary bytes as a rule file → formatter, parser and
+//! checker (formatting is idempotent where it succeeds). An
 //! input without a `pack` header is checked together with the shipped
 //! cn-criminal schema and common definitions, so that fuzzed rule blocks
 //! reach the checker's type rules; a pack that checks is then run over two
@@ -49,6 +50,10 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
+    // `caselint fmt`: text it formats formats to itself.
+    if let Ok(out) = caselint::syntax::format_source(text) {
+        assert_eq!(caselint::syntax::format_source(&out).ok(), Some(out));
+    }
     let mut files: Vec<(String, String)> = vec![];
     if !text.contains("pack ") {
         files.extend(base().iter().cloned());
