@@ -147,9 +147,6 @@ pub(crate) struct Ctx<'c> {
     rule_index: usize,
     pub(crate) lang: String,
     cov: Option<Coverage>,
-    /// The latest time of day the case records for the as-of day (computed
-    /// once, when a date-time deadline falls on that day).
-    latest_on_as_of: Option<Option<jiff::civil::Time>>,
 }
 
 /// Which conditions of which rules were seen true and false, across reviews.
@@ -238,7 +235,6 @@ impl<'c> Ctx<'c> {
             rule_index: 0,
             lang: lang.to_string(),
             cov: None,
-            latest_on_as_of: None,
         }
     }
 
@@ -429,41 +425,13 @@ impl<'c> Ctx<'c> {
             self.late(rule, Stage::Due, frame)?;
             match self.eval(due, frame)? {
                 V::Date(d) if as_of <= d => return Ok(Outcome::Pending(V::Date(d))),
-                // (On the as-of day itself, a deadline the file already
-                // records a later act of that day after has passed.)
-                V::DateTime(dt)
-                    if as_of < dt.date()
-                        || (as_of == dt.date()
-                            && self.latest_time_on(as_of).is_none_or(|t| t <= dt.time())) =>
-                {
+                V::DateTime(dt) if as_of <= dt.date() => {
                     return Ok(Outcome::Pending(V::DateTime(dt)));
                 }
                 _ => {}
             }
         }
         Ok(Outcome::Breach)
-    }
-
-    /// The latest time of day of the acts the case records on `day` (the
-    /// nodes whose kind has a date and a time), once per review.
-    fn latest_time_on(&mut self, day: Date) -> Option<jiff::civil::Time> {
-        if let Some(t) = self.latest_on_as_of {
-            return t;
-        }
-        let mut latest = None;
-        for n in self.g.nodes() {
-            let (Some(df), Some(tf)) = self.date_fields(self.g.node_kind(n)) else {
-                continue;
-            };
-            if self.g.field(n, df).and_then(|v| v.as_date()) != Some(day) {
-                continue;
-            }
-            if let Some(t) = self.g.field(n, tf).and_then(|v| v.as_time()) {
-                latest = latest.max(Some(t));
-            }
-        }
-        self.latest_on_as_of = Some(latest);
-        latest
     }
 
     /// Renders a rule's texts for a binding.
