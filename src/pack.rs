@@ -256,8 +256,8 @@ impl RulePack {
         )
     }
 
-    /// The part names of rule `rule_id`'s blocks, in the order of the pack's
-    /// files (empty for a rule of one block without a part name).
+    /// The part names of rule `rule_id`'s blocks, in the pack's order (by
+    /// part name; empty for a rule of one block without a part name).
     pub fn rule_parts(&self, rule_id: &str) -> Vec<&str> {
         self.program
             .rules

@@ -1178,3 +1178,33 @@ message en \"m\"
         assert!(out.contains(kept), "{kept:?} not in:\n{out}");
     }
 }
+
+/// Where a clause cannot be kept as written (a string in it runs over two
+/// lines, which re-indenting would change), its comment goes on the line
+/// before it, as for any element; a tab indents 4 columns.
+#[test]
+fn a_clause_with_a_multi_line_string_gets_its_comment_before_it() {
+    let src = "rule x.y {
+  severity error
+  title en \"t\"
+  cite en \"c\"
+  for d: defendant
+  where d.name is present # why
+\tand d.sex is present
+  message
+    zh \"第一行
+第二行\"  # between the texts
+    en \"m\"
+}
+";
+    let out = check_promises(src);
+    assert!(
+        out.contains("\n  # between the texts\n  message\n    zh \"第一行\\n第二行\"\n"),
+        "{out}"
+    );
+    assert!(
+        // (The tab: 4 columns, 2 more than the clause's.)
+        out.contains("\n  where d.name is present # why\n    and d.sex is present\n"),
+        "{out}"
+    );
+}

@@ -475,22 +475,27 @@ fn explain_groups_bindings_by_outcome_and_block() {
         text.contains("\npart bounds: 0 binding(s) reached the requirement, 0 raised a finding; 0 stopped by a `where`\n"),
         "{text}"
     );
+    let blocks: Vec<(Option<&str>, Option<&str>)> = x
+        .blocks
+        .iter()
+        .map(|b| (b.part.as_deref(), b.unmatched.as_deref()))
+        .collect();
     assert_eq!(
-        x.unmatched,
-        [(
-            Some("bounds".to_string()),
-            "cs: sentence(scope = combined) -imposed_on-> d".to_string()
-        )]
+        blocks,
+        [
+            (
+                Some("bounds"),
+                Some("cs: sentence(scope = combined) -imposed_on-> d")
+            ),
+            (Some("missing"), None)
+        ]
     );
     let bounds = pack
         .explain_part(&g, id, Some("bounds"), None, &opts)
         .unwrap();
-    assert!(
-        bounds
-            .clauses
-            .iter()
-            .all(|c| c.part.as_deref() == Some("bounds"))
-    );
+    assert_eq!(bounds.blocks.len(), 1);
+    assert_eq!(bounds.blocks[0].part.as_deref(), Some("bounds"));
+    assert!(bounds.blocks[0].location.contains("sentencing.rules:"));
     assert_eq!(bounds.stopped_total, 0);
     assert!(
         bounds
@@ -501,7 +506,8 @@ fn explain_groups_bindings_by_outcome_and_block() {
         .explain_part(&g, id, Some("missing"), None, &opts)
         .unwrap();
     assert_eq!(missing.stopped_total, 3);
-    assert!(missing.unmatched.is_empty());
+    assert_eq!(missing.blocks[0].stopped, 3);
+    assert!(missing.blocks[0].unmatched.is_none());
     assert_eq!(pack.rule_parts(id).len(), 2);
     assert!(pack.rule_parts("cn.order.step_order").is_empty());
 }

@@ -2058,3 +2058,75 @@ fn definition_with_a_query_over_its_parameters_is_not_inlined() {
         )]
     );
 }
+
+/// `explain` shows every block, a block without conditions too (each of its
+/// bindings raises a finding), and says so when `--node` keeps some
+/// bindings only; as of a day, a breach of a rule with `due` shows when it
+/// fell due.
+#[test]
+fn explain_shows_blocks_without_conditions_and_the_node_filter() {
+    let p = pack(&format!(
+        "{}{}{}",
+        rule("t.bare", "  for p: person"),
+        rule("t.two part a", "  for p: person"),
+        rule("t.two part b", "  for p: person\n  where p.name is present"),
+    ));
+    let c = case(
+        json!([
+            {"id": "p1", "kind": "person", "role": "defendant", "name": "甲"},
+            {"id": "p2", "kind": "person", "role": "defendant"}
+        ]),
+        json!([]),
+    );
+    let g = p.load_case(&c.to_string()).unwrap();
+    let opts = ReviewOptions::default();
+    let bare = p.explain(&g, "t.bare", None, &opts).unwrap().to_text();
+    assert_eq!(bare.matches("\nFIRED: p = ").count(), 2, "{bare}");
+    let two = p.explain(&g, "t.two", None, &opts).unwrap();
+    let parts: Vec<Option<&str>> = two.blocks.iter().map(|b| b.part.as_deref()).collect();
+    assert_eq!(parts, [Some("a"), Some("b")]);
+    let text = two.to_text();
+    assert!(
+        text.starts_with(
+            "rule t.two: 3 binding(s) reached the requirement, 3 raised a finding; 1 stopped"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "\npart a: 2 binding(s) reached the requirement, 2 raised a finding; 0 stopped"
+        ),
+        "{text}"
+    );
+    let one = p.explain(&g, "t.two", Some("p2"), &opts).unwrap().to_text();
+    assert!(
+        one.starts_with("rule t.two (only the bindings of p2): 1 binding(s)"),
+        "{one}"
+    );
+
+    let p = pack(&rule(
+        "t.due",
+        "  for p: person\n  require p.name is absent\n  due 2024-03-01",
+    ));
+    let g = p.load_case(&c.to_string()).unwrap();
+    let as_of = |day: &str| ReviewOptions {
+        as_of: Some(day.parse().unwrap()),
+        ..ReviewOptions::default()
+    };
+    let late = p.explain(&g, "t.due", None, &as_of("2024-03-05")).unwrap();
+    assert!(
+        late.to_text().contains(
+            "\nFIRED: p = p1 (person defendant 甲)\n  due 2024-03-01, before the as-of day\n"
+        ),
+        "{}",
+        late.to_text()
+    );
+    let early = p.explain(&g, "t.due", None, &as_of("2024-02-05")).unwrap();
+    assert!(
+        early
+            .to_text()
+            .contains("\nPENDING: p = p1 (person defendant 甲)\n  due 2024-03-01\n"),
+        "{}",
+        early.to_text()
+    );
+}

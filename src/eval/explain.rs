@@ -20,20 +20,17 @@ pub struct Explanation {
     pub rule: String,
     /// Whether the pack has a rule of this id.
     pub known: bool,
-    /// The clauses of each of the rule's blocks (parts), as written.
-    pub clauses: Vec<ClauseText>,
+    /// With `--node`: only the bindings that bind this node id were kept.
+    pub node: Option<String>,
+    /// The rule's blocks explained (one, or each part), in the pack's order.
+    pub blocks: Vec<BlockTrace>,
     /// Bindings that reached the requirement, with their outcome.
     pub bindings: Vec<BindingTrace>,
-    /// Bindings a `where` stopped (the first 50 of each block).
+    /// Bindings a `where` stopped (the first 50 of each block; every one is
+    /// counted in [`BlockTrace::stopped`]).
     pub stopped: Vec<Stopped>,
     /// How many bindings a `where` stopped in all.
     pub stopped_total: usize,
-    /// How many bindings a `where` stopped in each block (part) of the rule.
-    pub stopped_by_part: Vec<(Option<String>, usize)>,
-    /// For each block no binding reached, nor stopped at a `where`: the
-    /// first `for` pattern nothing on file matched (after the patterns
-    /// before it had).
-    pub unmatched: Vec<(Option<String>, String)>,
     /// How deep into the block's steps the walk got (for `unmatched`).
     #[serde(skip)]
     deepest: usize,
@@ -43,14 +40,29 @@ pub struct Explanation {
     unknowns: usize,
 }
 
-/// A clause of a rule block, as written.
+/// One block of a rule (the rule, or one of its parts).
+#[derive(Clone, Debug, Serialize)]
+pub struct BlockTrace {
+    /// The part name (`None` for a rule of one block).
+    pub part: Option<String>,
+    /// Where the block is written: `file:line:column`.
+    pub location: String,
+    /// Its conditions, in the order a binding meets them.
+    pub clauses: Vec<ClauseText>,
+    /// How many bindings a `where` stopped.
+    pub stopped: usize,
+    /// When no binding reached the requirement nor stopped at a `where`:
+    /// the first `for` pattern nothing on file matched (after the patterns
+    /// before it had), as written.
+    pub unmatched: Option<String>,
+}
+
+/// A condition of a rule block.
 #[derive(Clone, Debug, Serialize)]
 pub struct ClauseText {
-    /// The block's part name (`None` for a rule of one block).
-    pub part: Option<String>,
     /// `where`, `in force`, `unless` (`unless 2` for a block's second), `require`.
     pub clause: String,
-    /// The condition as written.
+    /// The condition as written, without its keyword; for `in force`, its dates.
     pub text: String,
 }
 
@@ -63,7 +75,8 @@ pub struct BindingTrace {
     pub values: Vec<(String, String)>,
     /// `fired`, `pending`, `met`, `excused`, `not in force`, `unknown`.
     pub outcome: String,
-    /// For a pending obligation: when it falls due.
+    /// For a pending obligation, and (as of a day) for a breach of a rule
+    /// with `due`: when it falls or fell due.
     pub due: Option<String>,
     /// Conditions evaluated, in order.
     pub conditions: Vec<CondTrace>,
@@ -141,39 +154,42 @@ pub fn explain(
         _ => prog.default_lang.clone(),
     };
     let mut cx = Ctx::new(prog, g, opts.step_budget, &lang);
-    let focus = focus.and_then(|f| g.node_by_id(f));
     let mut out = Explanation {
         rule: rule_id.to_string(),
         known: false,
-        clauses: vec![],
+        node: focus.map(str::to_string),
+        blocks: vec![],
         bindings: vec![],
         stopped: vec![],
         stopped_total: 0,
-        stopped_by_part: vec![],
-        unmatched: vec![],
         deepest: 0,
         unknowns: 0,
     };
+    let focus = focus.and_then(|f| g.node_by_id(f));
     for rule in prog
         .rules
         .iter()
         .filter(|r| r.id == rule_id && part.is_none_or(|p| r.part.as_deref() == Some(p)))
     {
         out.known = true;
-        out.clauses.extend(clause_texts(rule, sources));
         cx.rule = rule.id.clone();
         let mut frame = vec![V::Absent; rule.nslots as usize];
         let before = (out.stopped_total, out.bindings.len());
         out.deepest = 0;
         walk(&mut cx, rule, 0, &mut frame, sources, focus, opts, &mut out)?;
-        out.stopped_by_part
-            .push((rule.part.clone(), out.stopped_total - before.0));
-        if (out.stopped_total, out.bindings.len()) == before
-            && let Some(Op::Match(q)) = rule.ops.get(out.deepest)
-        {
-            out.unmatched
-                .push((rule.part.clone(), text_of(sources, q.span)));
-        }
+        let unmatched = match rule.ops.get(out.deepest) {
+            Some(Op::Match(q)) if (out.stopped_total, out.bindings.len()) == before => {
+                Some(text_of(sources, q.span))
+            }
+            _ => None,
+        };
+        out.blocks.push(BlockTrace {
+            part: rule.part.clone(),
+            location: sources.location(rule.span).to_string(),
+            clauses: clause_texts(rule, sources),
+            stopped: out.stopped_total - before.0,
+            unmatched,
+        });
     }
     Ok(out)
 }
@@ -188,41 +204,37 @@ fn unless_label(rule: &Rule, k: usize) -> String {
     }
 }
 
-/// A block's clauses as written, in the order a binding meets them.
+/// A block's conditions as written, in the order a binding meets them.
 fn clause_texts(rule: &Rule, sources: &SourceMap) -> Vec<ClauseText> {
     let mut out = vec![];
-    let mut push = |clause: String, text: String| {
-        out.push(ClauseText {
-            part: rule.part.clone(),
-            clause,
-            text,
-        })
+    let mut push = |clause: String, text: String, keyword: &str| {
+        let text = text
+            .strip_prefix(keyword)
+            .unwrap_or(&text)
+            .trim_start()
+            .to_string();
+        out.push(ClauseText { clause, text })
     };
     for op in &rule.ops {
         if let Op::Where(_, span) = op {
-            let text = text_of(sources, *span);
-            push(
-                "where".into(),
-                text.trim_start_matches("where ").to_string(),
-            );
+            push("where".into(), text_of(sources, *span), "where");
         }
     }
-    if rule.in_force.is_some() {
-        push("in force".into(), "dates of force".into());
+    if let Some((from, until, _)) = &rule.in_force {
+        let mut dates = vec![];
+        if let Some(f) = from {
+            dates.push(format!("from {f}"));
+        }
+        if let Some(u) = until {
+            dates.push(format!("until {u}"));
+        }
+        push("in force".into(), dates.join(" "), "");
     }
     for (k, (_, span)) in rule.unless.iter().enumerate() {
-        let text = text_of(sources, *span);
-        push(
-            unless_label(rule, k),
-            text.trim_start_matches("unless ").to_string(),
-        );
+        push(unless_label(rule, k), text_of(sources, *span), "unless");
     }
     if let Some((_, span)) = &rule.require {
-        let text = text_of(sources, *span);
-        push(
-            "require".into(),
-            text.trim_start_matches("require ").to_string(),
-        );
+        push("require".into(), text_of(sources, *span), "require");
     }
     out
 }
@@ -443,7 +455,17 @@ fn finish(
     }
     let outcome = cx.outcome(rule, frame, opts.as_of)?;
     let (outcome, due) = match outcome {
-        Outcome::Breach => ("fired".to_string(), None),
+        // (As of a day: the deadline it missed.)
+        Outcome::Breach => match (&rule.due, opts.as_of) {
+            (Some(due), Some(_)) => {
+                let d = cx.eval(due, frame)?;
+                let shown = d
+                    .is_present()
+                    .then(|| render(&d, cx.g, &|_, x| x.to_string()));
+                ("fired".to_string(), shown)
+            }
+            _ => ("fired".to_string(), None),
+        },
         Outcome::Pending(d) => (
             "pending".to_string(),
             Some(render(&d, cx.g, &|_, x| x.to_string())),
@@ -775,78 +797,78 @@ fn values_line(values: &[(String, String)]) -> String {
 }
 
 impl Explanation {
-    /// The explanation as text for people: for each block of the rule, its
-    /// clauses as written (once), then the bindings by outcome. A binding
-    /// that fired, is pending, unknown, excused or not in force shows the
-    /// value of each clause after its `where`s, what a failed requirement
-    /// searched, and the facts an unknown condition lacks; a met binding
-    /// shows its values only (its conditions are all as required).
+    /// The explanation as text for people: for each block of the rule, where
+    /// it is written and its conditions (once), then the bindings by
+    /// outcome. A binding that fired, is pending, unknown, excused or not in
+    /// force shows the value of each condition after its `where`s, what a
+    /// failed requirement searched, and the facts an unknown condition
+    /// lacks; a met binding shows its values only (its conditions are all as
+    /// required).
     pub fn to_text(&self) -> String {
         let mut s = String::new();
         if !self.known {
             s.push_str(&format!("the pack has no rule `{}`\n", self.rule));
             return s;
         }
-        let mut parts: Vec<&Option<String>> = vec![];
-        for c in &self.clauses {
-            if !parts.contains(&&c.part) {
-                parts.push(&c.part);
-            }
-        }
-        let several = parts.len() > 1;
+        let several = self.blocks.len() > 1;
         // (One block shown of a rule of several: `--part`.)
-        let only = match parts.as_slice() {
-            [Some(p)] => format!(" part {p}"),
+        let only = match self.blocks.as_slice() {
+            [BlockTrace { part: Some(p), .. }] => format!(" part {p}"),
             _ => String::new(),
         };
+        let node = match &self.node {
+            Some(n) => format!(" (only the bindings of {n})"),
+            None => String::new(),
+        };
         s.push_str(&format!(
-            "rule {}{only}: {}\n",
+            "rule {}{only}{node}: {}\n",
             self.rule,
             self.counts(None)
         ));
-        for part in parts {
+        for block in &self.blocks {
             if several {
-                let name = part.as_deref().unwrap_or("");
-                s.push_str(&format!("\npart {name}: {}\n", self.counts(Some(part))));
+                let name = block.part.as_deref().unwrap_or("");
+                s.push_str(&format!("\npart {name}: {}\n", self.counts(Some(block))));
             } else {
                 s.push('\n');
             }
-            for c in self.clauses.iter().filter(|c| &c.part == part) {
+            s.push_str(&format!("  {:<9}{}\n", "at", block.location));
+            for c in &block.clauses {
                 s.push_str(&format!("  {:<9}{}\n", c.clause, c.text));
             }
-            for (_, pattern) in self.unmatched.iter().filter(|(p, _)| p == part) {
+            if let Some(pattern) = &block.unmatched {
                 s.push_str(&format!(
                     "\nno binding: nothing on file matches `{pattern}`\n"
                 ));
             }
-            self.part_text(part, &mut s);
+            self.block_text(block, &mut s);
         }
         s
     }
 
     /// `N binding(s) reached the requirement, F raised a finding; S stopped
     /// by a \`where\``, for the whole rule or one block.
-    fn counts(&self, part: Option<&Option<String>>) -> String {
-        let in_part = |p: &Option<String>| part.is_none_or(|x| x == p);
-        let reached = self.bindings.iter().filter(|b| in_part(&b.part));
-        let (n, fired) = reached.fold((0, 0), |(n, f), b| {
-            let raised = b.outcome == "fired" || b.outcome == "pending";
-            (n + 1, f + usize::from(raised))
-        });
-        let stopped: usize = self
-            .stopped_by_part
-            .iter()
-            .filter(|(p, _)| in_part(p))
-            .map(|(_, k)| k)
-            .sum();
+    fn counts(&self, block: Option<&BlockTrace>) -> String {
+        let in_block = |p: &Option<String>| block.is_none_or(|b| &b.part == p);
+        let (n, fired) =
+            self.bindings
+                .iter()
+                .filter(|b| in_block(&b.part))
+                .fold((0, 0), |(n, f), b| {
+                    let raised = b.outcome == "fired" || b.outcome == "pending";
+                    (n + 1, f + usize::from(raised))
+                });
+        let stopped = block.map_or(self.stopped_total, |b| b.stopped);
         format!(
             "{n} binding(s) reached the requirement, {fired} raised a finding; {stopped} stopped by a `where`"
         )
     }
 
-    fn part_text(&self, part: &Option<String>, s: &mut String) {
+    fn block_text(&self, block: &BlockTrace, s: &mut String) {
+        let part = &block.part;
         let bindings: Vec<&BindingTrace> =
             self.bindings.iter().filter(|b| &b.part == part).collect();
+        let mut unknown_unlisted = false;
         for (outcome, detailed) in OUTCOME_ORDER {
             let of: Vec<&&BindingTrace> =
                 bindings.iter().filter(|b| b.outcome == outcome).collect();
@@ -860,17 +882,19 @@ impl Explanation {
                     s.push_str(&format!("  {}\n", values_line(&b.values)));
                 }
                 if of.len() > ONE_LINE_CAP {
-                    s.push_str(&format!(
-                        "  … and {} more (`--node` narrows them; `--format json` lists every one)\n",
-                        of.len() - ONE_LINE_CAP
-                    ));
+                    s.push_str(&format!("  … and {} more{MORE}\n", of.len() - ONE_LINE_CAP));
                 }
                 continue;
             }
             for b in of {
                 s.push_str(&format!("\n{head}: {}\n", values_line(&b.values)));
                 if let Some(d) = &b.due {
-                    s.push_str(&format!("  due {d}\n"));
+                    let when = if outcome == "pending" {
+                        ""
+                    } else {
+                        ", before the as-of day"
+                    };
+                    s.push_str(&format!("  due {d}{when}\n"));
                 }
                 for c in b.conditions.iter().filter(|c| c.clause != "where") {
                     s.push_str(&format!("  {:<9}{}\n", c.clause, c.value));
@@ -879,6 +903,8 @@ impl Explanation {
                             "           not on file: {}\n",
                             c.missing.join(", ")
                         ));
+                    } else if c.value == "unknown" {
+                        unknown_unlisted = true;
                     }
                 }
                 for search in &b.searches {
@@ -892,6 +918,11 @@ impl Explanation {
                     }
                 }
             }
+        }
+        if unknown_unlisted && self.unknowns > ONE_LINE_CAP {
+            s.push_str(&format!(
+                "\n(the facts missing are looked for in the first {ONE_LINE_CAP} bindings with an unknown condition){MORE}\n"
+            ));
         }
         let stopped: Vec<&Stopped> = self.stopped.iter().filter(|st| &st.part == part).collect();
         if !stopped.is_empty() {
@@ -907,18 +938,18 @@ impl Explanation {
                     s.push_str(&format!("    not on file: {}\n", st.missing.join(", ")));
                 }
             }
-            let total: usize = self
-                .stopped_by_part
-                .iter()
-                .filter(|(p, _)| p == part)
-                .map(|(_, k)| k)
-                .sum();
-            if total > stopped.len() {
-                s.push_str(&format!("  … and {} more\n", total - stopped.len()));
+            if block.stopped > stopped.len() {
+                s.push_str(&format!(
+                    "  … and {} more{MORE}\n",
+                    block.stopped - stopped.len()
+                ));
             }
         }
     }
 }
+
+/// What a capped list adds to its last line.
+const MORE: &str = " (`--node` narrows the bindings to those of one node)";
 
 #[cfg(test)]
 mod tests {

@@ -165,6 +165,42 @@ fn comment_texts(src: &str) -> Vec<String> {
     v
 }
 
+/// The columns a line's leading text takes, a tab counting 4.
+fn columns(s: &str) -> usize {
+    s.chars().map(|c| if c == '\t' { 4 } else { 1 }).sum()
+}
+
+/// Whether a string literal in `code` (which starts outside one) holds a
+/// line break: the same walk as [`scan_comments`].
+fn string_spans_lines(code: &str) -> bool {
+    let bytes = code.as_bytes();
+    let mut in_str = vec![false];
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        let top = in_str.last().copied().unwrap_or(false);
+        match (top, b) {
+            (false, b'#') => {
+                i = code
+                    .get(i..)
+                    .and_then(|r| r.find('\n'))
+                    .map_or(code.len(), |n| i + n);
+                continue;
+            }
+            (false, b'"') => in_str.push(true),
+            (false, b'}') | (true, b'"') => {
+                in_str.pop();
+            }
+            (true, b'\n') => return true,
+            (true, b'\\') => i += 1,
+            (true, b'{' | b'}') if bytes.get(i + 1) == Some(&b) => i += 1,
+            (true, b'{') => in_str.push(false),
+            _ => {}
+        }
+        i += 1;
+    }
+    false
+}
+
 fn is_blank(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\r' | '\n' | '\u{feff}' | '\u{3000}')
 }
@@ -327,38 +363,51 @@ impl Fmt<'_> {
 
     /// An element without members: its comments, then it, then its trailing
     /// comment. An element with a comment inside it is printed as written
-    /// ([`Fmt::as_written`]), so the comment stays beside the code it is about.
+    /// ([`Fmt::as_written`]), so the comment stays beside the code it is
+    /// about; where that cannot be (its span is not all of its source, or a
+    /// string in it runs over lines), the comment goes on a line before it.
     fn leaf(&mut self, block: &mut Block, m: Member, limit: Option<u32>, item: bool) {
         let end = self.code_end(m.end);
-        // (An element that cannot be printed as written gets the comments
-        // inside it on the lines before it.)
-        let upto = if m.exact { m.start } else { end };
+        let written = m.exact && self.may_write_as_written(m.start, end);
+        let upto = if written { m.start } else { end };
         let blank = self.leading(block, m.start, upto, item);
-        let written = if m.exact {
-            self.as_written(m.start, end)
-        } else {
-            None
+        let doc = match written.then(|| self.as_written(m.start, end)).flatten() {
+            Some(doc) => doc,
+            None => m.doc,
         };
-        let doc = written.unwrap_or(m.doc);
         let doc = self.with_trailing(doc, end, limit);
         block.push(blank, doc);
     }
 
-    /// When comments start inside `start..end`: the source of that span, its
-    /// lines re-indented (each continuation line keeps its indentation
-    /// relative to the first; one not indented more gets 4), with the comments
-    /// taken; otherwise `None`.
+    /// Whether a comment not placed yet starts inside `start..end`, and no
+    /// string there holds a line break (re-indenting would change it).
+    fn may_write_as_written(&self, start: u32, end: u32) -> bool {
+        let inside = self
+            .comments
+            .get(self.next..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|c| c.pos < end)
+            .any(|c| c.pos >= start);
+        !self.synthetic
+            && inside
+            && self
+                .src
+                .get(start as usize..end as usize)
+                .is_some_and(|code| !string_spans_lines(code))
+    }
+
+    /// The source of `start..end`, its lines re-indented (each continuation
+    /// line keeps its indentation relative to the first, a tab counting 4
+    /// columns; one not indented more gets 4), with the comments in it taken.
     fn as_written(&mut self, start: u32, end: u32) -> Option<Doc> {
-        if self.synthetic || self.comments.get(self.next).is_none_or(|c| c.pos >= end) {
-            return None;
-        }
         let code = self.src.get(start as usize..end as usize)?;
         let line_start = self
             .src
             .get(..start as usize)?
             .rfind('\n')
             .map_or(0, |i| i + 1);
-        let first_col = self.src.get(line_start..start as usize)?.chars().count();
+        let first_col = columns(self.src.get(line_start..start as usize)?);
         self.take_before(end);
         let mut parts = vec![];
         for (i, line) in code.split('\n').enumerate() {
@@ -371,7 +420,8 @@ impl Fmt<'_> {
             if body.is_empty() {
                 continue;
             }
-            let indent = line.chars().take_while(|c| is_blank(*c)).count();
+            let lead = line.len() - line.trim_start_matches(is_blank).len();
+            let indent = columns(line.get(..lead).unwrap_or(""));
             let rel = match indent.saturating_sub(first_col) {
                 0 => 4,
                 rel => rel,
