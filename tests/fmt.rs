@@ -1184,19 +1184,11 @@ message en \"m\"
 /// before it, as for any element; a tab indents 4 columns.
 #[test]
 fn a_clause_with_a_multi_line_string_gets_its_comment_before_it() {
-    let src = "rule x.y {
-  severity error
-  title en \"t\"
-  cite en \"c\"
-  for d: defendant
-  where d.name is present # why
-\tand d.sex is present
-  message
-    zh \"第一行
-第二行\"  # between the texts
-    en \"m\"
-}
-";
+    let src = concat!(
+        "rule x.y { severity error title en \"t\" cite en \"c\" for d: defendant\n",
+        "  where d.name is present # why\n\tand d.sex is present\n",
+        "  message\n    zh \"第一行\n第二行\"  # between the texts\n    en \"m\"\n}\n"
+    );
     let out = check_promises(src);
     assert!(
         out.contains("\n  # between the texts\n  message\n    zh \"第一行\\n第二行\"\n"),
