@@ -2121,6 +2121,13 @@ fn explain_shows_blocks_without_conditions_and_the_node_filter() {
         "{}",
         late.to_text()
     );
+    // What the requirement read, with its value.
+    assert!(
+        late.to_text()
+            .contains("\n  require  false    with p1.name = 甲\n"),
+        "{}",
+        late.to_text()
+    );
     let early = p.explain(&g, "t.due", None, &as_of("2024-02-05")).unwrap();
     assert!(
         early

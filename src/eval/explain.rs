@@ -112,6 +112,10 @@ pub struct CondTrace {
     /// When unknown: the facts it reads that the file does not give
     /// (`d1.birth_date`), and the named values that are absent (`a`).
     pub missing: Vec<String>,
+    /// The fields of the bound nodes it reads directly (not inside a
+    /// quantifier, an aggregate or a definition's body) that the file
+    /// gives, with their values: `s1.months = 150`.
+    pub facts: Vec<String>,
 }
 
 /// What an `exists` in a failed requirement looked for.
@@ -418,6 +422,7 @@ fn finish(
                 text: text_of(sources, *span),
                 value: "true".into(),
                 missing: vec![],
+                facts: vec![],
             });
         }
     }
@@ -429,6 +434,7 @@ fn finish(
             text: "dates of force".into(),
             value: render(&v, cx.g, &|e, x| label_in(prog, e, x, "en")),
             missing: missing(cx, on, &v, frame)?,
+            facts: facts_read(cx, on, frame),
         });
     }
     for (k, (u, span)) in rule.unless.iter().enumerate() {
@@ -438,6 +444,7 @@ fn finish(
             text: text_of(sources, *span),
             value: tri(&v),
             missing: missing(cx, u, &v, frame)?,
+            facts: facts_read(cx, u, frame),
         });
     }
     let mut searches = vec![];
@@ -448,6 +455,7 @@ fn finish(
             text: text_of(sources, *span),
             value: tri(&v),
             missing: missing(cx, req, &v, frame)?,
+            facts: facts_read(cx, req, frame),
         });
         if v == V::Bool(false) {
             collect_searches(cx, req, frame, sources, &mut searches)?;
@@ -621,6 +629,48 @@ impl Missing<'_> {
         }
         Ok(())
     }
+}
+
+/// The fields of bound nodes `e` reads outside quantifiers, aggregates and
+/// definitions' bodies, with their values (`s1.months = 150`), in the order
+/// read, each once; at most 10.
+fn facts_read(cx: &Ctx<'_>, e: &Expr, frame: &[V]) -> Vec<String> {
+    fn walk(cx: &Ctx<'_>, e: &Expr, frame: &[V], out: &mut Vec<String>) {
+        match e {
+            Expr::Field(base, f, ty) => {
+                if let Expr::Local(s) = &**base
+                    && let Some(V::Node(n)) = frame.get(s.0 as usize)
+                {
+                    if let Some(value) = cx.g.field(*n, *f) {
+                        let name =
+                            cx.g.schema()
+                                .field_def(cx.g.node_kind(*n), *f)
+                                .map_or("?", |d| d.name.as_str());
+                        let v = V::from_stored(value, ty);
+                        let prog = cx.prog;
+                        let shown = render(&v, cx.g, &|e, x| label_in(prog, e, x, &cx.lang));
+                        let fact = format!("{}.{name} = {shown}", cx.g.node_id(*n));
+                        if !out.contains(&fact) {
+                            out.push(fact);
+                        }
+                    }
+                    return;
+                }
+                walk(cx, base, frame, out);
+            }
+            // (Their variables are not the rule's.)
+            Expr::Quant(..) | Expr::Agg(..) => {}
+            other => {
+                for c in other.children() {
+                    walk(cx, c, frame, out);
+                }
+            }
+        }
+    }
+    let mut out = vec![];
+    walk(cx, e, frame, &mut out);
+    out.truncate(10);
+    out
 }
 
 /// Every `exists` inside a failed requirement (through `and`, `or`, `not` and parentheses).
@@ -897,7 +947,16 @@ impl Explanation {
                     s.push_str(&format!("  due {d}{when}\n"));
                 }
                 for c in b.conditions.iter().filter(|c| c.clause != "where") {
-                    s.push_str(&format!("  {:<9}{}\n", c.clause, c.value));
+                    if c.facts.is_empty() {
+                        s.push_str(&format!("  {:<9}{}\n", c.clause, c.value));
+                    } else {
+                        s.push_str(&format!(
+                            "  {:<9}{:<8} with {}\n",
+                            c.clause,
+                            c.value,
+                            c.facts.join(", ")
+                        ));
+                    }
                     if !c.missing.is_empty() {
                         s.push_str(&format!(
                             "           not on file: {}\n",
