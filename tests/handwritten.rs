@@ -17,12 +17,28 @@ use caselint::r#gen::generate;
 use handwritten::{Hand, RULES, single_rule_sources};
 
 fn engine_findings(pack: &RulePack, json: &str) -> Vec<(String, Vec<String>)> {
+    engine_texts(pack, json)
+        .into_iter()
+        .map(|(rule, nodes, _)| (rule, nodes))
+        .collect()
+}
+
+/// Each finding's rule, nodes and (in the pack's default language, as the
+/// hand-written rules render them) title, citation and message.
+fn engine_texts(pack: &RulePack, json: &str) -> Vec<(String, Vec<String>, [String; 3])> {
     let case = pack.load_case(json).unwrap();
     let report = pack.review(&case).unwrap();
     report
         .findings
         .into_iter()
-        .map(|f| (f.rule, f.nodes))
+        .map(|f| {
+            let texts = [
+                f.title.as_str().to_string(),
+                f.citation.as_str().to_string(),
+                f.message.as_str().to_string(),
+            ];
+            (f.rule, f.nodes, texts)
+        })
         .collect()
 }
 
@@ -75,6 +91,29 @@ fn hand_written_rules_give_the_engines_findings() {
                 mine, theirs,
                 "{rule}: hand-written vs engine, {nodes} nodes, seed {seed}"
             );
+            // The same texts too: the benchmark renders what the engine renders.
+            let mut mine: Vec<(String, Vec<String>, [String; 3])> = hand
+                .run(rule, &case)
+                .into_iter()
+                .map(|f| {
+                    (
+                        f.rule.to_string(),
+                        f.nodes,
+                        [f.title, f.citation, f.message],
+                    )
+                })
+                .collect();
+            mine.sort();
+            mine.dedup();
+            let mut theirs = engine_texts(pack, &json);
+            theirs.sort();
+            theirs.dedup();
+            for (m, t) in mine.iter().zip(&theirs) {
+                assert_eq!(
+                    m, t,
+                    "{rule}: hand-written vs engine texts, {nodes} nodes, seed {seed}"
+                );
+            }
             seen[i] += engine.len();
         }
     }

@@ -65,8 +65,10 @@ pub struct Hand {
     f_cruel: FieldId,
     crime: Vec<u16>, // indexed by the names below
     injury_serious: u16,
+    injury_minor: u16,
     injury_death: u16,
     f_excluded: FieldId,
+    f_ev_type: FieldId,
     f_penalty: FieldId,
     f_scope: FieldId,
     f_months: FieldId,
@@ -80,6 +82,7 @@ pub struct Hand {
     e_charged: EdgeKindId,
     fe_amount: FieldId,
     crime_zh: Vec<String>,
+    evidence_zh: Vec<String>,
     penalty_zh: Vec<String>,
 }
 
@@ -217,8 +220,10 @@ impl Hand {
             f_cruel: f(k_charge, "especially_cruel"),
             crime: CRIMES.iter().map(|c| ev(k_charge, "crime", c)).collect(),
             injury_serious: ev(k_charge, "injury", "serious"),
+            injury_minor: ev(k_charge, "injury", "minor"),
             injury_death: ev(k_charge, "injury", "death"),
             f_excluded: f(k_evidence, "excluded"),
+            f_ev_type: f(k_evidence, "type"),
             f_penalty: f(k_sentence, "penalty"),
             f_scope: f(k_sentence, "scope"),
             f_months: f(k_sentence, "months"),
@@ -235,6 +240,7 @@ impl Hand {
             e_charged: e("charged_with"),
             fe_amount: s.edge_field(e_supports, "amount").unwrap(),
             crime_zh: labels(k_charge, "crime"),
+            evidence_zh: labels(k_evidence, "type"),
             penalty_zh: labels(k_sentence, "penalty"),
         }
     }
@@ -378,7 +384,7 @@ impl Hand {
         let name = self.name(g, d);
         let mut nodes = vec![g.node_id(d).to_string(), g.node_id(x).to_string()];
         let message = match n {
-            None => format!("{name}于{xd}被拘留，卷内没有针对该拘留的通知家属记录"),
+            None => format!("{name}于{xd}被拘留，卷内没有拘留后就该拘留通知家属的记录"),
             Some(n) => {
                 nodes.push(g.node_id(n).to_string());
                 let nd = self.date(g, n).map_or("?".to_string(), |d| d.to_string());
@@ -492,10 +498,18 @@ impl Hand {
                         .en(g, c, self.f_crime)
                         .and_then(|v| self.crime_zh.get(usize::from(v)))
                         .map_or("?", String::as_str);
+                    let kind = |e: NodeIx| {
+                        self.en(g, e, self.f_ev_type)
+                            .and_then(|v| self.evidence_zh.get(usize::from(v)))
+                            .map_or("", String::as_str)
+                    };
                     let message = format!(
-                        "证据{}与{}证明的{crime}数额不一致：{}元与{}元",
+                        "{}（{}）与{}（{}）证明的{crime}（{}）数额不一致：{}元与{}元",
+                        kind(e1),
                         g.node_id(e1),
+                        kind(e2),
                         g.node_id(e2),
+                        g.node_id(c),
                         a1.normalize(),
                         a2.normalize()
                     );
@@ -695,6 +709,21 @@ impl Hand {
                 } else if a < 14 {
                     format!(
                         "{name}于{day}实施{label}时{a}周岁，只对故意杀人、故意伤害致人死亡或者以特别残忍手段致人重伤、并经最高人民检察院核准追诉的犯罪负刑事责任"
+                    )
+                } else if crime == injury {
+                    let harm = if is_inj(self.injury_death) == Some(true) {
+                        "致人死亡"
+                    } else if is_inj(self.injury_serious) == Some(true) && cruel {
+                        "以特别残忍手段致人重伤"
+                    } else if is_inj(self.injury_serious) == Some(true) {
+                        "致人重伤"
+                    } else if is_inj(self.injury_minor) == Some(true) {
+                        "致人轻伤"
+                    } else {
+                        "伤情不详"
+                    };
+                    format!(
+                        "{name}于{day}实施故意伤害时{a}周岁，已满十四周岁不满十六周岁的人只对故意伤害致人重伤或者死亡负刑事责任，本案为{harm}"
                     )
                 } else {
                     format!(
