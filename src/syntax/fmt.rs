@@ -119,6 +119,18 @@ struct Comment {
 /// The comments of a source, in order: `#` to the end of the line, outside
 /// strings. A comment inside a string's `{…}` hole counts (the grammar allows one there).
 fn scan_comments(src: &str) -> Vec<Comment> {
+    scan(src).0
+}
+
+/// Whether a string literal in `code` (which starts outside one) holds a
+/// line break.
+fn string_spans_lines(code: &str) -> bool {
+    scan(code).1
+}
+
+/// One walk over a source (which starts outside a string): its comments,
+/// and whether a string literal in it holds a line break.
+fn scan(src: &str) -> (Vec<Comment>, bool) {
     #[derive(Clone, Copy, PartialEq)]
     enum St {
         Code,
@@ -128,6 +140,7 @@ fn scan_comments(src: &str) -> Vec<Comment> {
     let bytes = src.as_bytes();
     let mut stack = vec![St::Code];
     let mut out = vec![];
+    let mut multi_line = false;
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
         let top = stack.last().copied().unwrap_or(St::Code);
@@ -148,6 +161,7 @@ fn scan_comments(src: &str) -> Vec<Comment> {
             (St::Hole, b'}') | (St::Str, b'"') => {
                 stack.pop();
             }
+            (St::Str, b'\n') => multi_line = true,
             (St::Str, b'\\') => i += 1,
             (St::Str, b'{' | b'}') if bytes.get(i + 1) == Some(&b) => i += 1,
             (St::Str, b'{') => stack.push(St::Hole),
@@ -155,7 +169,7 @@ fn scan_comments(src: &str) -> Vec<Comment> {
         }
         i += 1;
     }
-    out
+    (out, multi_line)
 }
 
 /// The texts of a source's comments, sorted: what formatting must keep.
@@ -168,37 +182,6 @@ fn comment_texts(src: &str) -> Vec<String> {
 /// The columns a line's leading text takes, a tab counting 4.
 fn columns(s: &str) -> usize {
     s.chars().map(|c| if c == '\t' { 4 } else { 1 }).sum()
-}
-
-/// Whether a string literal in `code` (which starts outside one) holds a
-/// line break: the same walk as [`scan_comments`].
-fn string_spans_lines(code: &str) -> bool {
-    let bytes = code.as_bytes();
-    let mut in_str = vec![false];
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        let top = in_str.last().copied().unwrap_or(false);
-        match (top, b) {
-            (false, b'#') => {
-                i = code
-                    .get(i..)
-                    .and_then(|r| r.find('\n'))
-                    .map_or(code.len(), |n| i + n);
-                continue;
-            }
-            (false, b'"') => in_str.push(true),
-            (false, b'}') | (true, b'"') => {
-                in_str.pop();
-            }
-            (true, b'\n') => return true,
-            (true, b'\\') => i += 1,
-            (true, b'{' | b'}') if bytes.get(i + 1) == Some(&b) => i += 1,
-            (true, b'{') => in_str.push(false),
-            _ => {}
-        }
-        i += 1;
-    }
-    false
 }
 
 fn is_blank(c: char) -> bool {
