@@ -34,6 +34,12 @@ use crate::diag::{Code, Diagnostic, Level};
 use doc::{Doc, align, cat, group, join, nest, render, text};
 use expr::{Follow, bracket, expr, fill, pattern, shape, template};
 
+/// The message of the one diagnostic [`format_source`] returns when its own
+/// check refuses its output (the file parses; formatting it would change its
+/// meaning or comments, which is a formatter bug).
+pub const REFUSED: &str =
+    "the formatted text would not mean the same as this file, so it is left as it is";
+
 /// Lines are kept within this many columns where the code allows
 /// (strings and comments are never broken).
 pub const MAX_WIDTH: usize = 100;
@@ -73,12 +79,8 @@ pub fn format_source(text: &str) -> Result<String, Vec<Diagnostic>> {
     let (again, diags) = parse_file(0, &out);
     if !diags.is_empty() || again != file || comment_texts(&out) != comment_texts(text) {
         return Err(vec![
-            Diagnostic::error(
-                Code::Syntax,
-                Span::default(),
-                "the formatted text would not mean the same as this file, so it is left as it is",
-            )
-            .with_help("this is a bug in `caselint fmt`; please report it with the file"),
+            Diagnostic::error(Code::Syntax, Span::default(), REFUSED)
+                .with_help("this is a bug in `caselint fmt`; please report it with the file"),
         ]);
     }
     Ok(out)

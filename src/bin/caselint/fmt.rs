@@ -51,11 +51,8 @@ pub fn run(a: FmtArgs) -> u8 {
                 sources.add(SourceFile::new(shown.clone(), text));
                 eprint!("{}", render_all(&diags, &sources, color_stderr()));
                 // (The formatter's own check refused its output.)
-                let refused = |d: &caselint::diag::Diagnostic| {
-                    d.help
-                        .as_deref()
-                        .is_some_and(|h| h.contains("a bug in `caselint fmt`"))
-                };
+                let refused =
+                    |d: &caselint::diag::Diagnostic| d.message == caselint::syntax::REFUSED;
                 if diags.iter().all(refused) {
                     eprintln!("error: `{shown}` was left as it is");
                 } else {
