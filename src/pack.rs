@@ -131,8 +131,15 @@ impl RulePack {
             asts.push(ast);
             diagnostics.extend(diags);
         }
+        // A declaration a syntax error made unreadable may be what uses a
+        // definition: "never used" would then be false.
+        let unreadable = diagnostics.iter().any(|d| d.level == Level::Error);
         let (program, check_diags) = check::check_pack(&asts);
-        diagnostics.extend(check_diags);
+        diagnostics.extend(
+            check_diags
+                .into_iter()
+                .filter(|d| !(unreadable && d.code == crate::diag::Code::Unused)),
+        );
         diagnostics.sort_by_key(|d| (d.span.file, d.span.start));
         let program = match program {
             Some(p) if !diagnostics.iter().any(|d| d.level == Level::Error) => p,

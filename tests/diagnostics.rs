@@ -243,6 +243,8 @@ snippets! {
     // Syntax
     syntax_recovery_resumes_at_the_next_item => "syntax_recovery_resumes_at_the_next_item.rules",
     syntax_unterminated_string => "syntax_unterminated_string.rules",
+    syntax_unclosed_rule_keeps_what_comes_before => "syntax_unclosed_rule_keeps_what_comes_before.rules",
+    syntax_misspelt_unit => "syntax_misspelt_unit.rules",
     ok_tagged_text_then_clause => "ok_tagged_text_then_clause.rules",
     ok_in_force_after_unless => "ok_in_force_after_unless.rules",
     qualified_in_place_enum_value => "qualified_in_place_enum_value.rules",
@@ -286,6 +288,7 @@ snippets! {
     type_edge_direction => "type_edge_direction.rules",
     type_due_of_wrong_type => "type_due_of_wrong_type.rules",
     type_enum_has_no_order => "type_enum_has_no_order.rules",
+    type_enum_compared_with_quoted_value => "type_enum_compared_with_quoted_value.rules",
     type_date_has_no_hours => "type_date_has_no_hours.rules",
     type_where_not_bool => "type_where_not_bool.rules",
     type_if_branches_differ => "type_if_branches_differ.rules",

@@ -806,6 +806,22 @@ impl<'a> Checker<'a> {
                     (Ty::Enum(_), Ty::Enum(_)) if ordered => {
                         Some("enum values have no order; list them: `x in [a, b]`".to_string())
                     }
+                    // `case.procedure = "fast_track"`: the value written as a text.
+                    (Ty::Enum(e), Ty::Text) | (Ty::Text, Ty::Enum(e)) => {
+                        let quoted = [prev_ast, next].into_iter().find_map(|x| match &x.kind {
+                            ast::ExprKind::Str(t) => match t.parts.as_slice() {
+                                [ast::TemplatePart::Lit(v)] => Some(v.as_str()),
+                                _ => None,
+                            },
+                            _ => None,
+                        });
+                        Some(match quoted {
+                            Some(v) if self.schema.enum_value(*e, v).is_some() => {
+                                format!("write the value without quotes: `{v}`")
+                            }
+                            _ => "enum values are written without quotes".to_string(),
+                        })
+                    }
                     _ => None,
                 };
                 self.diags

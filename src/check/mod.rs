@@ -158,7 +158,7 @@ impl<'a> Checker<'a> {
                     };
                     self.diags.push(
                         Diagnostic::error(Code::Duplicate, r.id.span, format!("{what} is declared twice"))
-                            .with_help("the pack's files are read in name order; this is the later of the two blocks: remove one, or give them different `part` names"),
+                            .with_help("the pack's files are read in path order; this is the later of the two blocks: remove one, or give them different `part` names"),
                     );
                     // Its clauses are still checked: their errors are reported,
                     // and the definitions they use count as used.

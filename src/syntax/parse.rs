@@ -105,15 +105,16 @@ fn parse_file_here(file: u32, text: &str) -> (File, Vec<Diagnostic>) {
                 let item_start = last_item_start(rest, pos);
                 if item_start > 0 {
                     let prefix = rest.get(..item_start).unwrap_or("");
-                    if let Ok(mut pairs) = Grammar::parse(Rule::file, prefix)
-                        && let Some(fp) = pairs.next()
-                    {
-                        for p in fp.into_inner().filter(not_kw) {
-                            if p.as_rule() != Rule::EOI {
-                                match cx.item(p) {
-                                    Ok(it) => items.push(it),
-                                    Err(d) => diags.push(d),
-                                }
+                    if !cx.parse_items(prefix, 0, &mut items, &mut diags) {
+                        // (An item of the prefix is not closed: keep the others,
+                        // each parsed alone; the error below names the open one.)
+                        let mut starts = item_starts(prefix);
+                        starts.push(prefix.len());
+                        for w in starts.windows(2) {
+                            if let [a, b] = *w
+                                && let Some(chunk) = prefix.get(a..b)
+                            {
+                                cx.parse_items(chunk, a, &mut items, &mut diags);
                             }
                         }
                     }
@@ -176,6 +177,45 @@ fn parse_expr_here(file: u32, text: &str) -> PResult<Expr> {
 const ITEM_WORDS: [&str; 10] = [
     "pack", "enum", "node", "edge", "pattern", "def", "table", "calendar", "rule", "view",
 ];
+
+/// Byte offsets of the lines of `text` that start a top-level item (the
+/// first line too, whatever it holds).
+fn item_starts(text: &str) -> Vec<usize> {
+    let mut out = vec![0];
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        if at > 0 && starts_item(line) {
+            out.push(at);
+        }
+        at += line.len();
+    }
+    out
+}
+
+/// The start of the item still open at `pos`, when `pos` begins a line that
+/// starts an item: an earlier item line after which more `{` than `}` were
+/// written (strings and comments aside).
+fn unclosed_before(text: &str, pos: usize) -> Option<usize> {
+    let line_start = text.get(..pos)?.rfind('\n').map_or(0, |i| i + 1);
+    if line_start != pos || !starts_item(text.get(pos..)?) {
+        return None;
+    }
+    let opener = last_item_start(text, pos.checked_sub(1)?);
+    if !starts_item(text.get(opener..)?) {
+        return None;
+    }
+    let mut depth = 0i64;
+    for line in text.get(opener..pos)?.split_inclusive('\n') {
+        for c in strip_strings_and_comment(line).chars() {
+            match c {
+                '{' => depth += 1,
+                '}' => depth -= 1,
+                _ => {}
+            }
+        }
+    }
+    (depth > 0).then_some(opener)
+}
 
 fn starts_item(line: &str) -> bool {
     ITEM_WORDS.iter().any(|w| {
@@ -483,6 +523,34 @@ impl Cx {
         self.span_at(s.start() as u32, s.end() as u32)
     }
 
+    /// Parses `text` (at `at` in the text this context starts at) as a
+    /// file, adding its items and their errors; `false` when it is not one.
+    fn parse_items(
+        &self,
+        text: &str,
+        at: usize,
+        items: &mut Vec<Item>,
+        diags: &mut Vec<Diagnostic>,
+    ) -> bool {
+        let Ok(mut pairs) = Grammar::parse(Rule::file, text) else {
+            return false;
+        };
+        let cx = Cx {
+            file: self.file,
+            base: self.base + at as u32,
+            sub_depth: std::cell::Cell::new(0),
+        };
+        for p in pairs.next().into_iter().flat_map(|fp| fp.into_inner()) {
+            if not_kw(&p) && p.as_rule() != Rule::EOI {
+                match cx.item(p) {
+                    Ok(it) => items.push(it),
+                    Err(d) => diags.push(d),
+                }
+            }
+        }
+        true
+    }
+
     fn span_at(&self, start: u32, end: u32) -> Span {
         Span {
             file: self.file,
@@ -548,6 +616,35 @@ impl Cx {
             );
             return (pos, d);
         }
+        // The next declaration where the last one's clauses go: that one is
+        // not closed. Say so at it.
+        if let Some(opener) = unclosed_before(text, pos) {
+            let head: String = text
+                .get(opener..)
+                .unwrap_or_default()
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .split('{')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .chars()
+                .take(60)
+                .collect();
+            let kw_len = head.split_whitespace().next().map_or(1, str::len);
+            let line = text.get(..pos).map_or(0, |t| t.matches('\n').count()) + 1;
+            let d = Diagnostic::error(
+                Code::Syntax,
+                self.span_at(opener as u32, (opener + kw_len) as u32),
+                format!("`{head}` is not closed"),
+            )
+            .with_label(format!(
+                "no `}}` closes it before the next declaration, line {line}"
+            ))
+            .with_help("add `}` after its last clause");
+            return (pos, d);
+        }
         // A misspelt keyword where a clause or a declaration belongs.
         let word: String = text
             .get(pos..)
@@ -568,10 +665,16 @@ impl Cx {
         } else {
             &[]
         };
+        // After a number, a misspelt unit (`5 dayz`).
+        let units: &[&str] = if expected.contains(&describe(&Rule::unit)) {
+            &["hours", "days", "months", "years"]
+        } else {
+            &[]
+        };
         let help = if word.is_empty() || keywords.contains(&word.as_str()) {
             None
         } else {
-            crate::diag::did_you_mean(&word, keywords.iter().copied())
+            crate::diag::did_you_mean(&word, keywords.iter().chain(units).copied())
         };
         let d = Diagnostic::error(
             Code::Syntax,
