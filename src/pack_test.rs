@@ -6,22 +6,29 @@ use crate::RulePack;
 use crate::eval::{Coverage, Lang, ReviewOptions};
 use crate::report::Finding;
 use serde::Deserialize;
+use serde_json::value::RawValue;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-/// One test file, as written.
+/// One test file, as written: each test is read on its own, so that a
+/// mistake in one leaves the others to run.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct TestFile {
-    tests: Vec<TestSpec>,
+struct TestFile<'a> {
+    #[serde(borrow)]
+    tests: Vec<&'a RawValue>,
 }
+
+/// The keys a test may have.
+const TEST_KEYS: [&str; 6] = ["name", "case", "case_file", "as_of", "expect", "only"];
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct TestSpec {
+struct TestSpec<'a> {
     name: String,
-    #[serde(default)]
-    case: Option<serde_json::Value>,
+    /// The case as written in the file (its errors are placed in the file).
+    #[serde(default, borrow)]
+    case: Option<&'a RawValue>,
     #[serde(default)]
     case_file: Option<String>,
     #[serde(default)]
@@ -192,12 +199,46 @@ pub fn run(pack: &RulePack, files: &[PathBuf], filter: Option<&str>) -> TestRun 
                 continue;
             }
         };
-        for t in spec.tests {
-            let file_str = file.display().to_string();
+        let file_str = file.display().to_string();
+        for (i, raw) in spec.tests.iter().enumerate() {
+            let t: TestSpec<'_> = match serde_json::from_str(raw.get()) {
+                Ok(t) => t,
+                Err(e) => {
+                    // (Its name, when it has one, for the filter and the report.)
+                    #[derive(Deserialize)]
+                    struct Named {
+                        name: Option<String>,
+                    }
+                    let name = serde_json::from_str::<Named>(raw.get())
+                        .ok()
+                        .and_then(|n| n.name)
+                        .unwrap_or_else(|| format!("test {}", i + 1));
+                    if filter.is_some_and(|f| !name.contains(f) && !file_str.contains(f)) {
+                        continue;
+                    }
+                    let (line, column) = place(&text, raw.get(), e.line(), e.column());
+                    let mut message = format!("{e}");
+                    if let Some(key) = message
+                        .strip_prefix("unknown field `")
+                        .and_then(|r| r.split('`').next())
+                        && let Some(h) = crate::diag::did_you_mean(key, TEST_KEYS)
+                    {
+                        message = format!("unknown key `{key}` ({h})");
+                    }
+                    run.results.push(TestResult {
+                        file: file.clone(),
+                        name,
+                        failures: vec![format!("{message} ({file_str}:{line}:{column})")],
+                        expected: vec![],
+                        actual: vec![],
+                    });
+                    continue;
+                }
+            };
             if filter.is_some_and(|f| !t.name.contains(f) && !file_str.contains(f)) {
                 continue;
             }
-            let result = run_one(pack, file, &t, &mut run.rules, &mut cov);
+            let result = run_one(pack, file, &text, &t, &mut run.rules, &mut cov);
             run.results.push(result);
         }
     }
@@ -205,10 +246,33 @@ pub fn run(pack: &RulePack, files: &[PathBuf], filter: Option<&str>) -> TestRun 
     run
 }
 
+/// The line and column in `text` of line `line`, column `column` of `part`,
+/// a slice of it (lines and columns from 1).
+fn place(text: &str, part: &str, line: usize, column: usize) -> (usize, usize) {
+    let offset = (part.as_ptr() as usize)
+        .checked_sub(text.as_ptr() as usize)
+        .filter(|o| *o <= text.len())
+        .unwrap_or(0);
+    let before = text.get(..offset).unwrap_or_default();
+    let lines_before = before.matches('\n').count();
+    if line <= 1 {
+        let col_before = before
+            .rsplit('\n')
+            .next()
+            .unwrap_or_default()
+            .chars()
+            .count();
+        (lines_before + 1, col_before + column)
+    } else {
+        (lines_before + line, column)
+    }
+}
+
 fn run_one(
     pack: &RulePack,
     file: &Path,
-    t: &TestSpec,
+    text: &str,
+    t: &TestSpec<'_>,
     rules: &mut BTreeMap<String, RuleCoverage>,
     cov: &mut Coverage,
 ) -> TestResult {
@@ -219,12 +283,13 @@ fn run_one(
         expected: t.expect.clone(),
         actual: vec![],
     };
-    let case_text = match (&t.case, &t.case_file) {
-        (Some(c), None) => c.to_string(),
+    // The case's text, and where its lines and columns are counted from.
+    let (case_text, case_file): (String, Option<String>) = match (&t.case, &t.case_file) {
+        (Some(c), None) => (c.get().to_string(), None),
         (None, Some(f)) => {
             let p = file.parent().unwrap_or(Path::new(".")).join(f);
             match std::fs::read_to_string(&p) {
-                Ok(s) => s,
+                Ok(s) => (s, Some(p.display().to_string())),
                 Err(e) => {
                     result
                         .failures
@@ -256,8 +321,16 @@ fn run_one(
         Ok(c) => c,
         Err(errs) => {
             for e in errs.errors {
+                let (line, column) = match (&case_file, &t.case) {
+                    (None, Some(c)) => place(text, c.get(), e.line as usize, e.column as usize),
+                    _ => (e.line as usize, e.column as usize),
+                };
+                let at = case_file
+                    .clone()
+                    .unwrap_or_else(|| file.display().to_string());
+                let help = e.help.map(|h| format!("; {h}")).unwrap_or_default();
                 result.failures.push(format!(
-                    "case does not load: {} (at `{}`)",
+                    "case does not load: {} (at `{}`, {at}:{line}:{column}){help}",
                     e.message, e.path
                 ));
             }
@@ -452,4 +525,64 @@ pub fn junit(run: &TestRun, suite: &str) -> String {
     }
     out.push_str("</testsuite></testsuites>\n");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    use super::*;
+
+    fn pack() -> RulePack {
+        RulePack::from_sources([(
+            "p.rules",
+            "pack t { languages en }\n\
+             node person { role: enum(defendant) required\n name: text }\n\
+             rule t.named { severity error title \"t\" cite \"c\"\n\
+             for d: person require d.name is present message \"m\" }\n",
+        )])
+        .unwrap()
+    }
+
+    /// A test with a misspelt key fails alone (the others run), and a case
+    /// that does not load is placed in the test file, with the loader's hint.
+    #[test]
+    fn one_bad_test_leaves_the_others_and_errors_point_into_the_file() {
+        let dir = std::env::temp_dir().join(format!("caselint-pt-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("t.test.json");
+        let text = r#"{"tests": [
+ {"name": "misspelt", "expct": [],
+  "case": {"id": "T", "nodes": [{"id": "d1", "kind": "person", "role": "defendant"}]}},
+ {"name": "fires",
+  "case": {"id": "T", "nodes": [{"id": "d1", "kind": "person", "role": "defendant"}]},
+  "expect": [{"rule": "t.named", "nodes": ["d1"]}]},
+ {"name": "bad case",
+  "case": {"id": "T", "nodes": [
+    {"id": "d1", "kind": "person", "role": "defendant", "nme": "x"}]},
+  "expect": []}
+]}
+"#;
+        std::fs::write(&file, text).unwrap();
+        let run = run(&pack(), std::slice::from_ref(&file), None);
+        std::fs::remove_dir_all(&dir).ok();
+        assert!(run.file_errors.is_empty(), "{:?}", run.file_errors);
+        let by_name = |n: &str| run.results.iter().find(|r| r.name == n).unwrap();
+        assert_eq!(run.results.len(), 3);
+        let misspelt = &by_name("misspelt").failures;
+        assert_eq!(misspelt.len(), 1, "{misspelt:?}");
+        assert!(
+            misspelt[0].starts_with("unknown key `expct` (did you mean `expect`?)")
+                && misspelt[0].ends_with("t.test.json:2:29)"),
+            "{misspelt:?}"
+        );
+        assert!(by_name("fires").passed(), "{:?}", by_name("fires").failures);
+        let bad = &by_name("bad case").failures;
+        assert_eq!(bad.len(), 1, "{bad:?}");
+        assert!(
+            bad[0].contains("(at `nodes[0].nme`, ")
+                && bad[0].contains("t.test.json:9:57)")
+                && bad[0].ends_with("; did you mean `name`?"),
+            "{bad:?}"
+        );
+    }
 }
