@@ -325,6 +325,41 @@ fn explain_lists_only_the_rules_own_variables() {
     assert_eq!(names, ["j"], "{}", x.to_text());
 }
 
+/// A `for x = value` whose value is absent is named as what bound nothing,
+/// and a clause is shown without the comments written after it.
+#[test]
+fn explain_names_an_absent_value_binding_and_shows_clauses_without_comments() {
+    let pack = shipped();
+    let text = r#"{"id": "T", "nodes": [
+      {"id": "k", "kind": "case", "procedure": "fast_track"},
+      {"id": "d1", "kind": "person", "role": "defendant", "name": "张三"}],
+     "edges": []}"#;
+    let g = pack.load_case(text).unwrap();
+    let x = pack
+        .explain(
+            &g,
+            "cn.cpl.225.fasttrack_period",
+            None,
+            &caselint::ReviewOptions::default(),
+        )
+        .unwrap();
+    let block = &x.blocks[0];
+    assert_eq!(block.unmatched.as_deref(), Some("a = acceptance"));
+    assert!(block.unmatched_value);
+    let text = x.to_text();
+    assert!(
+        text.contains("\nno binding: `a = acceptance` has no value on file\n"),
+        "{text}"
+    );
+    // (The pack's rule has a comment right after this `where`.)
+    let clauses: Vec<(&str, &str)> = block
+        .clauses
+        .iter()
+        .map(|c| (c.clause.as_str(), c.text.as_str()))
+        .collect();
+    assert_eq!(clauses[0], ("where", "case.procedure = fast_track"));
+}
+
 /// When a condition is unknown, `explain` names the facts the file lacks,
 /// through the `let`s and definitions the condition uses.
 #[test]

@@ -800,6 +800,8 @@ pub struct Rule {
     pub report: Vec<Slot>,
     /// Names of the slots, for explanations.
     pub slot_names: Vec<String>,
+    /// Where each `for x = value` binding is written (`x = value`), for explanations.
+    pub value_spans: Vec<(Slot, Span)>,
     /// Frame size.
     pub nslots: u32,
     /// The rule's declaration.

@@ -158,6 +158,30 @@ impl<'a> Checker<'a> {
                 due: due.as_ref(),
             },
         );
+        // Each `for x = value` as written, with the slot it binds (in the
+        // order of both).
+        let value_spans = ops
+            .iter()
+            .filter_map(|op| match op {
+                Op::Value(s, _) => Some(*s),
+                _ => None,
+            })
+            .zip(
+                r.clauses
+                    .iter()
+                    .flat_map(|c| match c {
+                        Clause::For(bs, _) => bs.as_slice(),
+                        _ => &[],
+                    })
+                    .filter_map(|b| match b {
+                        Binding::Value(name, e) => Some(ast::Span {
+                            end: e.span.end,
+                            ..name.span
+                        }),
+                        _ => None,
+                    }),
+            )
+            .collect();
         let rule = Rule {
             id: r.id.name.clone(),
             part: r.part.as_ref().map(|p| p.name.clone()),
@@ -176,6 +200,7 @@ impl<'a> Checker<'a> {
             messages,
             report,
             slot_names: self.frame.names.clone(),
+            value_spans,
             nslots: self.frame.max,
             span: r.span,
         };

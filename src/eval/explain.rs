@@ -53,8 +53,11 @@ pub struct BlockTrace {
     pub stopped: usize,
     /// When no binding reached the requirement nor stopped at a `where`:
     /// the first `for` pattern nothing on file matched (after the patterns
-    /// before it had), as written.
+    /// before it had), as written; or the `for x = value` binding whose
+    /// value is absent (`unmatched_value`).
     pub unmatched: Option<String>,
+    /// Whether `unmatched` is a `for x = value` binding rather than a pattern.
+    pub unmatched_value: bool,
 }
 
 /// A condition of a rule block.
@@ -139,7 +142,11 @@ fn tri(v: &V) -> String {
 
 fn text_of(sources: &SourceMap, span: Span) -> String {
     let s = sources.file(span.file).map_or("", |f| f.slice(span));
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    // (A clause's span may run over the comments that follow it.)
+    crate::syntax::without_comments(s)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Explains rule `rule_id` on a case. `part`: only that block of the rule;
@@ -181,11 +188,17 @@ pub fn explain(
         let before = (out.stopped_total, out.bindings.len());
         out.deepest = 0;
         walk(&mut cx, rule, 0, &mut frame, sources, focus, opts, &mut out)?;
-        let unmatched = match rule.ops.get(out.deepest) {
-            Some(Op::Match(q)) if (out.stopped_total, out.bindings.len()) == before => {
-                Some(text_of(sources, q.span))
-            }
-            _ => None,
+        let nothing = (out.stopped_total, out.bindings.len()) == before;
+        let (unmatched, unmatched_value) = match rule.ops.get(out.deepest) {
+            Some(Op::Match(q)) if nothing => (Some(text_of(sources, q.span)), false),
+            Some(Op::Value(slot, _)) if nothing => (
+                rule.value_spans
+                    .iter()
+                    .find(|(s, _)| s == slot)
+                    .map(|(_, span)| text_of(sources, *span)),
+                true,
+            ),
+            _ => (None, false),
         };
         out.blocks.push(BlockTrace {
             part: rule.part.clone(),
@@ -193,6 +206,7 @@ pub fn explain(
             clauses: clause_texts(rule, sources),
             stopped: out.stopped_total - before.0,
             unmatched,
+            unmatched_value,
         });
     }
     Ok(out)
@@ -886,10 +900,14 @@ impl Explanation {
             for c in &block.clauses {
                 s.push_str(&format!("  {:<9}{}\n", c.clause, c.text));
             }
-            if let Some(pattern) = &block.unmatched {
-                s.push_str(&format!(
+            match (&block.unmatched, block.unmatched_value) {
+                (Some(binding), true) => {
+                    s.push_str(&format!("\nno binding: `{binding}` has no value on file\n"))
+                }
+                (Some(pattern), false) => s.push_str(&format!(
                     "\nno binding: nothing on file matches `{pattern}`\n"
-                ));
+                )),
+                (None, _) => {}
             }
             self.block_text(block, &mut s);
         }

@@ -124,6 +124,23 @@ fn scan_comments(src: &str) -> Vec<Comment> {
     scan(src).0
 }
 
+/// `src` without its comments (each `#` to the end of its line, outside
+/// strings), line breaks kept.
+pub(crate) fn without_comments(src: &str) -> String {
+    let mut out = String::with_capacity(src.len());
+    let mut at = 0;
+    for c in scan_comments(src) {
+        let pos = c.pos as usize;
+        out.push_str(src.get(at..pos).unwrap_or(""));
+        at = src
+            .get(pos..)
+            .and_then(|r| r.find('\n'))
+            .map_or(src.len(), |n| pos + n);
+    }
+    out.push_str(src.get(at..).unwrap_or(""));
+    out
+}
+
 /// Whether a string literal in `code` (which starts outside one) holds a
 /// line break.
 fn string_spans_lines(code: &str) -> bool {
