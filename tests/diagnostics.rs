@@ -289,6 +289,7 @@ snippets! {
     type_due_of_wrong_type => "type_due_of_wrong_type.rules",
     type_enum_has_no_order => "type_enum_has_no_order.rules",
     type_enum_compared_with_quoted_value => "type_enum_compared_with_quoted_value.rules",
+    unused_variables => "unused_variables.rules",
     type_date_has_no_hours => "type_date_has_no_hours.rules",
     type_where_not_bool => "type_where_not_bool.rules",
     type_if_branches_differ => "type_if_branches_differ.rules",
@@ -464,10 +465,10 @@ fn expression_depth_boundary() {
     // A chain of `n` additions is `n + 1` levels deep.
     let chain = |n: u32| {
         let terms = vec!["1"; n as usize + 1].join(" + ");
-        rule_with(&format!("  let x = {terms}"))
+        rule_with(&format!("  let _x = {terms}"))
     };
     assert_eq!(codes(&chain(MAX_EXPR_DEPTH - 1)), vec![]);
-    assert_eq!(codes(&chain(MAX_EXPR_DEPTH)), vec![(Code::TooDeep, 6, 11)]);
+    assert_eq!(codes(&chain(MAX_EXPR_DEPTH)), vec![(Code::TooDeep, 6, 12)]);
     // Prefix operators count one level each (`d.name is present` is 3 levels).
     let nots = |n: u32| {
         rule_with(&format!(

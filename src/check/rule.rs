@@ -146,6 +146,20 @@ impl<'a> Checker<'a> {
                     .with_help("end with a `message` without `when`"),
             );
         }
+        self.warn_unread(r, &ops, &report, {
+            let mut read: Vec<&Expr> = vec![];
+            read.extend(unless.iter().map(|(e, _)| e));
+            read.extend(require.iter().map(|(e, _)| e));
+            read.extend(due.iter());
+            read.extend(in_force.iter().map(|(_, _, e)| e));
+            for (c, t, _) in &messages {
+                read.extend(c.iter());
+                read.extend(holes(t));
+            }
+            read.extend(title.iter().flat_map(holes));
+            read.extend(cite.iter().flat_map(holes));
+            read
+        });
         let ops = push_down_wheres(ops);
         let messages: Vec<(Option<Expr>, Texts)> =
             messages.into_iter().map(|(c, t, _)| (c, t)).collect();
@@ -211,7 +225,94 @@ impl<'a> Checker<'a> {
     }
 }
 
+/// The expressions of a text's holes, in every language.
+fn holes(t: &Texts) -> impl Iterator<Item = &Expr> {
+    t.by_lang.values().flatten().filter_map(|p| match p {
+        Piece::Hole(e) => Some(e),
+        Piece::Lit(_) => None,
+    })
+}
+
 impl<'a> Checker<'a> {
+    /// Warns of a rule's variables that nothing reads: a `let` computed for
+    /// nothing, or a `for` variable that only multiplies the bindings (the
+    /// rule binds once for each of its values, and not at all without one).
+    /// A node variable is read by every finding, which lists it (`report`).
+    /// A name starting with `_` is meant so and not warned of.
+    fn warn_unread(&mut self, r: &ast::RuleDecl, ops: &[Op], report: &[Slot], clauses: Vec<&Expr>) {
+        let mut read = BTreeSet::new();
+        for op in ops {
+            match op {
+                Op::Match(q) => {
+                    // What a pattern reads of the variables bound before it.
+                    let mut reads = BTreeSet::new();
+                    query_slots(q, &mut reads);
+                    let own: BTreeSet<Slot> = binds(op).into_iter().collect();
+                    read.extend(reads.difference(&own));
+                }
+                Op::Value(_, e) | Op::Each(_, e) | Op::Let(_, e) | Op::Where(e, _) => {
+                    slots_used(e, &mut read)
+                }
+                Op::Cond(e, _) => slots_used(e, &mut read),
+            }
+        }
+        for e in clauses {
+            slots_used(e, &mut read);
+        }
+        // Each variable's name as written, with where (the first place).
+        let mut written: Vec<&ast::Ident> = vec![];
+        for c in &r.clauses {
+            match c {
+                Clause::For(bs, _) => {
+                    for b in bs {
+                        match b {
+                            Binding::Pattern(p) => {
+                                let nodes = std::iter::once(&p.start)
+                                    .chain(p.steps.iter().map(|s| &s.node));
+                                for n in nodes {
+                                    if let ast::NodePat::Bind(name, _) = n {
+                                        written.push(name);
+                                    }
+                                }
+                                // (Not an edge's name: the walk is by edge anyway.)
+                            }
+                            Binding::Value(name, _) | Binding::Each(name, _) => written.push(name),
+                        }
+                    }
+                }
+                Clause::Let(name, _, _) => written.push(name),
+                _ => {}
+            }
+        }
+        for op in ops {
+            for slot in binds(op) {
+                let name = self.frame.names.get(slot.0 as usize).cloned();
+                let Some(name) = name else { continue };
+                if read.contains(&slot) || report.contains(&slot) || name.starts_with('_') {
+                    continue;
+                }
+                let Some(at) = written.iter().find(|i| i.name == name) else {
+                    continue;
+                };
+                let d = if matches!(op, Op::Let(..)) {
+                    Diagnostic::warning(Code::Unused, at.span, format!("`{name}` is never used"))
+                        .with_help("remove the `let`, or read it in a condition or a message")
+                } else {
+                    Diagnostic::warning(
+                        Code::Unused,
+                        at.span,
+                        format!("`{name}` is bound but never used"),
+                    )
+                    .with_help(format!(
+                        "the rule binds once for each `{name}` and not at all without one: \
+                         read it, remove it, or name it `_{name}` if that is meant"
+                    ))
+                };
+                self.diags.push(d);
+            }
+        }
+    }
+
     /// Checks a view: its bindings, title and columns.
     pub(super) fn view(&mut self, v: &'a ast::ViewDecl) -> Option<View> {
         self.frame = super::Frame::default();
