@@ -245,6 +245,7 @@ snippets! {
     syntax_unterminated_string => "syntax_unterminated_string.rules",
     syntax_unclosed_rule_keeps_what_comes_before => "syntax_unclosed_rule_keeps_what_comes_before.rules",
     syntax_misspelt_unit => "syntax_misspelt_unit.rules",
+    syntax_unclosed_hole => "syntax_unclosed_hole.rules",
     ok_tagged_text_then_clause => "ok_tagged_text_then_clause.rules",
     ok_in_force_after_unless => "ok_in_force_after_unless.rules",
     qualified_in_place_enum_value => "qualified_in_place_enum_value.rules",

@@ -292,6 +292,47 @@ fn open_string_at(text: &str, pos: usize) -> Option<usize> {
     open.filter(|_| holes == 0)
 }
 
+/// The byte offset of the `{` of a text's hole still open at `pos` and not
+/// closed on the rest of its line (`"{i.date was indicted"`), if any.
+fn open_hole_at(text: &str, pos: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut in_string = false;
+    let mut holes: Vec<usize> = vec![];
+    let mut i = 0;
+    while i < pos {
+        let Some(&b) = bytes.get(i) else { break };
+        match (in_string, b) {
+            (false, b'"') => {
+                in_string = true;
+                holes.clear();
+            }
+            (false, b'#') => {
+                // A comment, to the end of its line.
+                i = text
+                    .get(i..)
+                    .and_then(|r| r.find('\n'))
+                    .map_or(pos, |n| i + n);
+                continue;
+            }
+            (true, b'\\') => i += 1,
+            // `{{` and `}}` outside a hole are the braces themselves.
+            (true, b'{' | b'}') if holes.is_empty() && bytes.get(i + 1) == Some(&b) => i += 1,
+            (true, b'{') => holes.push(i),
+            (true, b'}') => {
+                holes.pop();
+            }
+            (true, b'"') if holes.is_empty() => in_string = false,
+            _ => {}
+        }
+        i += 1;
+    }
+    let rest = text.get(pos..)?.lines().next().unwrap_or_default();
+    holes
+        .last()
+        .copied()
+        .filter(|_| in_string && !rest.contains('}'))
+}
+
 /// Rejects a declaration with more nesting keywords than the limit: each may open a
 /// level of recursion in the parser that brackets do not show.
 fn check_nesting_words(file: u32, text: &str) -> Option<Diagnostic> {
@@ -614,6 +655,17 @@ impl Cx {
             .with_help(
                 "close the string with `\"`; inside a text write `{{` and `}}` for literal braces",
             );
+            return (pos, d);
+        }
+        // A text's hole without its `}`: say so at the hole.
+        if let Some(h) = open_hole_at(text, pos) {
+            let d = Diagnostic::error(
+                Code::Syntax,
+                self.span_at(h as u32, h as u32 + 1),
+                "unclosed `{` in a text",
+            )
+            .with_label("this `{` opens a value that no `}` closes")
+            .with_help("close it with `}` after the value; for a brace itself write `{{`");
             return (pos, d);
         }
         // The next declaration where the last one's clauses go: that one is
