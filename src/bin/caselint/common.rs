@@ -323,8 +323,11 @@ pub fn render(d: &Diagnostic, sources: &SourceMap, color: bool) -> String {
     // (The snippet's header names the file only: miette counts its column
     // in bytes, and the message already gives `file:line:column` counted
     // in characters, as every other location of caselint is.)
+    // (Lines are not wrapped: a wrapped message could split its
+    // `file:line:column`, which editors and grep read whole.)
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(100)
+        .with_wrap_lines(false)
         .without_primary_span_start();
     let mut out = String::new();
     if handler.render_report(&mut out, report.as_ref()).is_err() {
