@@ -82,3 +82,30 @@ fn views_are_left_out_unless_asked() {
     assert!(r.views.is_empty());
     assert!(!r.to_json().contains("\"views\""));
 }
+
+/// A view without rows says so in the review's language.
+#[test]
+fn an_empty_view_says_so_in_the_reviews_language() {
+    let pack = RulePack::load("rules/cn-criminal").unwrap();
+    let case = pack
+        .load_case(
+            r#"{"id": "T", "nodes": [{"id": "k", "kind": "case", "procedure": "ordinary"}]}"#,
+        )
+        .unwrap();
+    for (lang, none) in [("zh", "  （无）\n"), ("en", "  (no rows)\n")] {
+        let opts = ReviewOptions {
+            views: true,
+            lang: Lang::One(lang.into()),
+            ..ReviewOptions::default()
+        };
+        let r = pack.review_with(&case, &opts).unwrap();
+        let text = caselint::report::render_text(&r, Some(&case), false);
+        assert!(text.contains(none), "{lang}: {text}");
+        let other = if lang == "zh" {
+            "(no rows)"
+        } else {
+            "（无）"
+        };
+        assert!(!text.contains(other), "{lang}: {text}");
+    }
+}

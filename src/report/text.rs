@@ -12,6 +12,7 @@ struct Words {
     no_findings: &'static str,
     the_case: &'static str,
     due: &'static str,
+    no_rows: &'static str,
     summary: fn(usize, usize, usize) -> String,
 }
 
@@ -20,6 +21,7 @@ const EN: Words = Words {
     no_findings: "no findings",
     the_case: "the case",
     due: "due",
+    no_rows: "(no rows)",
     summary: |e, w, i| {
         let n =
             |k: usize, one: &str, many: &str| format!("{k} {}", if k == 1 { one } else { many });
@@ -36,6 +38,7 @@ const ZH: Words = Words {
     no_findings: "未发现问题",
     the_case: "全案",
     due: "期限",
+    no_rows: "（无）",
     summary: |e, w, i| format!("错误 {e} 项，警告 {w} 项，待办或提示 {i} 项"),
 };
 
@@ -92,7 +95,7 @@ pub fn render_text(report: &Report, case: Option<&CaseGraph>, color: bool) -> St
     out.push_str(&format!("{} {}\n", words.case, clean(&report.case)));
     if report.findings.is_empty() {
         out.push_str(&format!("  {}\n", words.no_findings));
-        views(report, &mut out, &paint);
+        views(report, words, &mut out, &paint);
         return out;
     }
     let mut groups: Vec<(String, Vec<&super::Finding>)> = vec![];
@@ -149,16 +152,16 @@ pub fn render_text(report: &Report, case: Option<&CaseGraph>, color: bool) -> St
             Severity::Info => (e, w, i + 1),
         });
     out.push_str(&format!("\n{}\n", (words.summary)(e, w, i)));
-    views(report, &mut out, &paint);
+    views(report, words, &mut out, &paint);
     out
 }
 
 /// The pack's views (the sentencing worksheet), one block per row, one line per column.
-fn views(report: &Report, out: &mut String, paint: &dyn Fn(&str, &str) -> String) {
+fn views(report: &Report, words: &Words, out: &mut String, paint: &dyn Fn(&str, &str) -> String) {
     for v in &report.views {
         out.push_str(&format!("\n{}\n", paint("1", v.title.as_str())));
         if v.rows.is_empty() {
-            out.push_str("  (no rows)\n");
+            out.push_str(&format!("  {}\n", words.no_rows));
         }
         let width = v
             .columns
