@@ -216,8 +216,12 @@ pub fn run(pack: &RulePack, files: &[PathBuf], filter: Option<&str>) -> TestRun 
                     if filter.is_some_and(|f| !name.contains(f) && !file_str.contains(f)) {
                         continue;
                     }
-                    let (line, column) = place(&text, raw.get(), e.line(), e.column());
+                    let (line, column) = place(&text, raw.get(), (e.line(), e.column()), true);
+                    // (serde_json's own "at line … column …" counts from the test's start.)
                     let mut message = format!("{e}");
+                    if let Some(i) = message.rfind(" at line ") {
+                        message.truncate(i);
+                    }
                     if let Some(key) = message
                         .strip_prefix("unknown field `")
                         .and_then(|r| r.split('`').next())
@@ -246,26 +250,41 @@ pub fn run(pack: &RulePack, files: &[PathBuf], filter: Option<&str>) -> TestRun 
     run
 }
 
-/// The line and column in `text` of line `line`, column `column` of `part`,
-/// a slice of it (lines and columns from 1).
-fn place(text: &str, part: &str, line: usize, column: usize) -> (usize, usize) {
-    let offset = (part.as_ptr() as usize)
+/// The line and column (from 1; columns in characters, as every location
+/// caselint gives) in `text` of the place at line `line`, column `column` of
+/// `part`, a slice of `text`; `column` counts bytes when `bytes` (as
+/// serde_json's do), characters otherwise (as the case loader's do).
+fn place(text: &str, part: &str, (line, column): (usize, usize), bytes: bool) -> (usize, usize) {
+    let start = (part.as_ptr() as usize)
         .checked_sub(text.as_ptr() as usize)
         .filter(|o| *o <= text.len())
         .unwrap_or(0);
-    let before = text.get(..offset).unwrap_or_default();
-    let lines_before = before.matches('\n').count();
-    if line <= 1 {
-        let col_before = before
-            .rsplit('\n')
-            .next()
-            .unwrap_or_default()
-            .chars()
-            .count();
-        (lines_before + 1, col_before + column)
+    // The place's byte offset in `part`: its line's start, then the column.
+    let line_start: usize = part
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    let rest = part.get(line_start..).unwrap_or_default();
+    let in_line = if bytes {
+        column.saturating_sub(1).min(rest.len())
     } else {
-        (lines_before + line, column)
+        rest.char_indices()
+            .nth(column.saturating_sub(1))
+            .map_or(rest.len(), |(i, _)| i)
+    };
+    let mut at = (start + line_start + in_line).min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
     }
+    let before = text.get(..at).unwrap_or_default();
+    let col = before
+        .rsplit('\n')
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .count();
+    (before.matches('\n').count() + 1, col + 1)
 }
 
 fn run_one(
@@ -322,7 +341,9 @@ fn run_one(
         Err(errs) => {
             for e in errs.errors {
                 let (line, column) = match (&case_file, &t.case) {
-                    (None, Some(c)) => place(text, c.get(), e.line as usize, e.column as usize),
+                    (None, Some(c)) => {
+                        place(text, c.get(), (e.line as usize, e.column as usize), false)
+                    }
                     _ => (e.line as usize, e.column as usize),
                 };
                 let at = case_file
@@ -551,7 +572,7 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let file = dir.join("t.test.json");
         let text = r#"{"tests": [
- {"name": "misspelt", "expct": [],
+ {"name": "拼错", "expct": [],
   "case": {"id": "T", "nodes": [{"id": "d1", "kind": "person", "role": "defendant"}]}},
  {"name": "fires",
   "case": {"id": "T", "nodes": [{"id": "d1", "kind": "person", "role": "defendant"}]},
@@ -559,7 +580,9 @@ mod tests {
  {"name": "bad case",
   "case": {"id": "T", "nodes": [
     {"id": "d1", "kind": "person", "role": "defendant", "nme": "x"}]},
-  "expect": []}
+  "expect": []},
+ {"name": "典型", "as_of": 5,
+  "case": {"id": "T", "nodes": []}}
 ]}
 "#;
         std::fs::write(&file, text).unwrap();
@@ -567,12 +590,18 @@ mod tests {
         std::fs::remove_dir_all(&dir).ok();
         assert!(run.file_errors.is_empty(), "{:?}", run.file_errors);
         let by_name = |n: &str| run.results.iter().find(|r| r.name == n).unwrap();
-        assert_eq!(run.results.len(), 3);
-        let misspelt = &by_name("misspelt").failures;
+        assert_eq!(run.results.len(), 4);
+        let typed = &by_name("典型").failures;
+        assert_eq!(typed.len(), 1, "{typed:?}");
+        assert!(
+            !typed[0].contains(" at line ") && typed[0].ends_with("t.test.json:11:26)"),
+            "{typed:?}"
+        );
+        let misspelt = &by_name("拼错").failures;
         assert_eq!(misspelt.len(), 1, "{misspelt:?}");
         assert!(
             misspelt[0].starts_with("unknown key `expct` (did you mean `expect`?)")
-                && misspelt[0].ends_with("t.test.json:2:29)"),
+                && misspelt[0].ends_with("t.test.json:2:23)"),
             "{misspelt:?}"
         );
         assert!(by_name("fires").passed(), "{:?}", by_name("fires").failures);

@@ -246,6 +246,8 @@ snippets! {
     syntax_unclosed_rule_keeps_what_comes_before => "syntax_unclosed_rule_keeps_what_comes_before.rules",
     syntax_misspelt_unit => "syntax_misspelt_unit.rules",
     syntax_unclosed_hole => "syntax_unclosed_hole.rules",
+    syntax_unclosed_at_end_of_file => "syntax_unclosed_at_end_of_file.rules",
+    syntax_unclosed_after_an_earlier_error => "syntax_unclosed_after_an_earlier_error.rules",
     ok_tagged_text_then_clause => "ok_tagged_text_then_clause.rules",
     ok_in_force_after_unless => "ok_in_force_after_unless.rules",
     qualified_in_place_enum_value => "qualified_in_place_enum_value.rules",
@@ -566,4 +568,18 @@ rendered! {
     rendered_unused_warning => "unused_definitions.rules",
     rendered_bad_date => "bad_literal_date.rules",
     rendered_date_vs_datetime => "type_date_vs_datetime.rules",
+}
+
+/// The help about quotes is given only when a value is written in quotes;
+/// an enum compared with a text field gets none.
+#[test]
+fn enum_compared_with_a_text_field_gets_no_quoting_help() {
+    let (diags, _) = check(
+        "limit.rules",
+        &rule_with("  where case.procedure = d.name"),
+        true,
+    );
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert_eq!(diags[0].code, Code::Type);
+    assert_eq!(diags[0].help, None);
 }

@@ -815,11 +815,9 @@ impl<'a> Checker<'a> {
                             },
                             _ => None,
                         });
-                        Some(match quoted {
-                            Some(v) if self.schema.enum_value(*e, v).is_some() => {
-                                format!("write the value without quotes: `{v}`")
-                            }
-                            _ => "enum values are written without quotes".to_string(),
+                        quoted.map(|v| match self.schema.enum_value(*e, v) {
+                            Some(_) => format!("write the value without quotes: `{v}`"),
+                            None => "enum values are written without quotes".to_string(),
                         })
                     }
                     _ => None,

@@ -81,21 +81,12 @@ fn parse_file_here(file: u32, text: &str) -> (File, Vec<Diagnostic>) {
         let cx = Cx {
             file,
             base: offset as u32,
+            line0: text.get(..offset).unwrap_or("").matches('\n').count(),
             sub_depth: std::cell::Cell::new(0),
         };
         match Grammar::parse(Rule::file, rest) {
-            Ok(mut pairs) => {
-                if let Some(file_pair) = pairs.next() {
-                    for p in file_pair.into_inner().filter(not_kw) {
-                        if p.as_rule() == Rule::EOI {
-                            continue;
-                        }
-                        match cx.item(p) {
-                            Ok(it) => items.push(it),
-                            Err(d) => diags.push(d),
-                        }
-                    }
-                }
+            Ok(pairs) => {
+                cx.push_items(pairs, &mut items, &mut diags);
                 break;
             }
             Err(e) => {
@@ -105,7 +96,7 @@ fn parse_file_here(file: u32, text: &str) -> (File, Vec<Diagnostic>) {
                 let item_start = last_item_start(rest, pos);
                 if item_start > 0 {
                     let prefix = rest.get(..item_start).unwrap_or("");
-                    if !cx.parse_items(prefix, 0, &mut items, &mut diags) {
+                    if !cx.parse_items(prefix, (0, 0), &mut items, &mut diags) {
                         // (An item of the prefix is not closed: keep the others,
                         // each parsed alone; the error below names the open one.)
                         let mut starts = item_starts(prefix);
@@ -114,7 +105,8 @@ fn parse_file_here(file: u32, text: &str) -> (File, Vec<Diagnostic>) {
                             if let [a, b] = *w
                                 && let Some(chunk) = prefix.get(a..b)
                             {
-                                cx.parse_items(chunk, a, &mut items, &mut diags);
+                                let lines = prefix.get(..a).unwrap_or("").matches('\n').count();
+                                cx.parse_items(chunk, (a, lines), &mut items, &mut diags);
                             }
                         }
                     }
@@ -156,6 +148,7 @@ fn parse_expr_here(file: u32, text: &str) -> PResult<Expr> {
     let cx = Cx {
         file,
         base: 0,
+        line0: 0,
         sub_depth: std::cell::Cell::new(0),
     };
     let mut pairs = Grammar::parse(Rule::expr, text).map_err(|e| cx.syntax_error(&e, text).1)?;
@@ -193,11 +186,17 @@ fn item_starts(text: &str) -> Vec<usize> {
 }
 
 /// The start of the item still open at `pos`, when `pos` begins a line that
-/// starts an item: an earlier item line after which more `{` than `}` were
-/// written (strings and comments aside).
-fn unclosed_before(text: &str, pos: usize) -> Option<usize> {
+/// starts an item, or only blanks and comments follow it: an earlier item
+/// line after which more `{` than `}` were written (strings and comments
+/// aside). With it, whether the file ends there.
+fn unclosed_before(text: &str, pos: usize) -> Option<(usize, bool)> {
+    let rest = text.get(pos..)?;
+    let at_end = rest.lines().all(|l| {
+        let l = l.trim_start();
+        l.is_empty() || l.starts_with('#')
+    });
     let line_start = text.get(..pos)?.rfind('\n').map_or(0, |i| i + 1);
-    if line_start != pos || !starts_item(text.get(pos..)?) {
+    if !at_end && (line_start != pos || !starts_item(rest)) {
         return None;
     }
     let opener = last_item_start(text, pos.checked_sub(1)?);
@@ -214,7 +213,7 @@ fn unclosed_before(text: &str, pos: usize) -> Option<usize> {
             }
         }
     }
-    (depth > 0).then_some(opener)
+    (depth > 0).then_some((opener, at_end))
 }
 
 fn starts_item(line: &str) -> bool {
@@ -478,6 +477,8 @@ fn pratt() -> &'static PrattParser<Rule> {
 struct Cx {
     file: u32,
     base: u32,
+    /// The lines of the file before `base` (for line numbers in messages).
+    line0: usize,
     /// The deepest expression parsed by [`Cx::expr`] since it was last reset.
     sub_depth: std::cell::Cell<u32>,
 }
@@ -564,32 +565,45 @@ impl Cx {
         self.span_at(s.start() as u32, s.end() as u32)
     }
 
-    /// Parses `text` (at `at` in the text this context starts at) as a
-    /// file, adding its items and their errors; `false` when it is not one.
+    /// Parses `text` (at `at` in the text this context starts at, after
+    /// `lines_before` lines of it) as a file, adding its items and their
+    /// errors; `false` when it is not one.
     fn parse_items(
         &self,
         text: &str,
-        at: usize,
+        (at, lines_before): (usize, usize),
         items: &mut Vec<Item>,
         diags: &mut Vec<Diagnostic>,
     ) -> bool {
-        let Ok(mut pairs) = Grammar::parse(Rule::file, text) else {
+        let Ok(pairs) = Grammar::parse(Rule::file, text) else {
             return false;
         };
         let cx = Cx {
             file: self.file,
             base: self.base + at as u32,
+            line0: self.line0 + lines_before,
             sub_depth: std::cell::Cell::new(0),
         };
+        cx.push_items(pairs, items, diags);
+        true
+    }
+
+    /// The items of a parsed file, and the errors of those that are not
+    /// well formed.
+    fn push_items(
+        &self,
+        mut pairs: pest::iterators::Pairs<'_, Rule>,
+        items: &mut Vec<Item>,
+        diags: &mut Vec<Diagnostic>,
+    ) {
         for p in pairs.next().into_iter().flat_map(|fp| fp.into_inner()) {
             if not_kw(&p) && p.as_rule() != Rule::EOI {
-                match cx.item(p) {
+                match self.item(p) {
                     Ok(it) => items.push(it),
                     Err(d) => diags.push(d),
                 }
             }
         }
-        true
     }
 
     fn span_at(&self, start: u32, end: u32) -> Span {
@@ -670,7 +684,7 @@ impl Cx {
         }
         // The next declaration where the last one's clauses go: that one is
         // not closed. Say so at it.
-        if let Some(opener) = unclosed_before(text, pos) {
+        if let Some((opener, at_end)) = unclosed_before(text, pos) {
             let head: String = text
                 .get(opener..)
                 .unwrap_or_default()
@@ -685,16 +699,19 @@ impl Cx {
                 .take(60)
                 .collect();
             let kw_len = head.split_whitespace().next().map_or(1, str::len);
-            let line = text.get(..pos).map_or(0, |t| t.matches('\n').count()) + 1;
+            let line = self.line0 + text.get(..pos).map_or(0, |t| t.matches('\n').count()) + 1;
+            let label = if at_end {
+                "no `}` closes it before the end of the file".to_string()
+            } else {
+                format!("no `}}` closes it before the next declaration, line {line}")
+            };
             let d = Diagnostic::error(
                 Code::Syntax,
                 self.span_at(opener as u32, (opener + kw_len) as u32),
                 format!("`{head}` is not closed"),
             )
-            .with_label(format!(
-                "no `}}` closes it before the next declaration, line {line}"
-            ))
-            .with_help("add `}` after its last clause");
+            .with_label(label)
+            .with_help("close it with `}`");
             return (pos, d);
         }
         // A misspelt keyword where a clause or a declaration belongs.
@@ -717,16 +734,20 @@ impl Cx {
         } else {
             &[]
         };
-        // After a number, a misspelt unit (`5 dayz`).
-        let units: &[&str] = if expected.contains(&describe(&Rule::unit)) {
-            &["hours", "days", "months", "years"]
+        // After a number, a misspelt unit (`5 dayz`): the plural first.
+        let units: [&[&str]; 2] = if expected.contains(&describe(&Rule::unit)) {
+            [
+                &["hours", "days", "months", "years"],
+                &["hour", "day", "month", "year"],
+            ]
         } else {
-            &[]
+            [&[], &[]]
         };
         let help = if word.is_empty() || keywords.contains(&word.as_str()) {
             None
         } else {
-            crate::diag::did_you_mean(&word, keywords.iter().chain(units).copied())
+            crate::diag::did_you_mean(&word, keywords.iter().chain(units[0]).copied())
+                .or_else(|| crate::diag::did_you_mean(&word, units[1].iter().copied()))
         };
         let d = Diagnostic::error(
             Code::Syntax,
