@@ -246,6 +246,7 @@ snippets! {
     syntax_unclosed_rule_keeps_what_comes_before => "syntax_unclosed_rule_keeps_what_comes_before.rules",
     syntax_misspelt_unit => "syntax_misspelt_unit.rules",
     syntax_unclosed_hole => "syntax_unclosed_hole.rules",
+    syntax_unclosed_hole_at_line_end => "syntax_unclosed_hole_at_line_end.rules",
     syntax_unclosed_at_end_of_file => "syntax_unclosed_at_end_of_file.rules",
     syntax_unclosed_after_an_earlier_error => "syntax_unclosed_after_an_earlier_error.rules",
     ok_tagged_text_then_clause => "ok_tagged_text_then_clause.rules",

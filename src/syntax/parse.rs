@@ -325,11 +325,9 @@ fn open_hole_at(text: &str, pos: usize) -> Option<usize> {
         }
         i += 1;
     }
-    let rest = text.get(pos..)?.lines().next().unwrap_or_default();
-    holes
-        .last()
-        .copied()
-        .filter(|_| in_string && !rest.contains('}'))
+    let h = *holes.last()?;
+    let rest = text.get(h + 1..)?.lines().next().unwrap_or_default();
+    (in_string && !rest.contains('}')).then_some(h)
 }
 
 /// Rejects a declaration with more nesting keywords than the limit: each may open a
