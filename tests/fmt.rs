@@ -1200,3 +1200,17 @@ fn a_clause_with_a_multi_line_string_gets_its_comment_before_it() {
         "{out}"
     );
 }
+
+/// A comment after a block's `}`, on a line where the next item starts and
+/// runs on, belongs to that item (printed as written with it), not to the
+/// block's last member: it is printed once. (Found by the property test.)
+#[test]
+fn a_comment_after_a_closing_brace_is_printed_once() {
+    let src = "pack cn-criminal {\nlanguages zh }  pattern a = person(date = f(0,  # t10\n\
+               count a  # t11\n<-concerns(date = 100, date >= 10)- a: person\n\
+               <-subject?- hearing\nwhere 0))\n";
+    let out = format_source(src).expect("formats");
+    assert_eq!(out.matches("# t10").count(), 1, "{out}");
+    assert!(out.contains("  languages zh\n}\n"), "{out}");
+    assert_eq!(format_source(&out).expect("formats again"), out);
+}

@@ -452,7 +452,10 @@ impl Fmt<'_> {
         let starts: Vec<u32> = members.iter().map(|m| m.start).collect();
         let mut inner = Block::default();
         for (i, m) in members.into_iter().enumerate() {
-            self.leaf(&mut inner, m, starts.get(i + 1).copied(), false);
+            // (The last member's line may hold the `}` and the next item: a
+            // comment after the `}` is not the member's.)
+            let limit = starts.get(i + 1).copied().unwrap_or(close);
+            self.leaf(&mut inner, m, Some(limit), false);
         }
         for c in self.take_before(close) {
             let b = self.blank_before(c.pos);
